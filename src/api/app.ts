@@ -1,0 +1,28 @@
+import express, { type Express } from "express";
+import type { JobService } from "../jobs/job-service.js";
+import type { Logger } from "../logging/create-logger.js";
+import { healthRoutes, type CheckReadiness } from "./health-routes.js";
+import type { RequestLimits } from "./preprocessing-request.js";
+import { preprocessingRoutes } from "./preprocessing-routes.js";
+import { notFoundHandler, problemMiddleware } from "./problem-middleware.js";
+import { requestContext } from "./request-context.js";
+
+export interface AppDeps {
+  readonly jobs: JobService;
+  readonly limits: RequestLimits;
+  readonly logger: Logger;
+  readonly checkReadiness: CheckReadiness;
+}
+
+/** The HTTP application. It never listens: the server entry point (or a test) does. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", false);
+  app.use(requestContext(deps.logger));
+  app.use(healthRoutes(deps.checkReadiness));
+  app.use(preprocessingRoutes({ jobs: deps.jobs, limits: deps.limits }));
+  app.use(notFoundHandler);
+  app.use(problemMiddleware);
+  return app;
+}

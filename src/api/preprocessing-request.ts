@@ -1,0 +1,66 @@
+import { z } from "zod";
+import { parseLandsatSceneId, SceneIdError } from "../imagery/landsat-scene-id.js";
+import type { JobRequest } from "../jobs/job-spec.js";
+import { JobStateSchema } from "../jobs/status-document.js";
+
+// What POST /agricarta/preprocessing accepts. Scene ids must be real Landsat ids, which also keeps path tricks
+// (separators, "..", NUL) out of the storage layout.
+
+export interface RequestLimits {
+  readonly maxScenes: number;
+  readonly maxCores: number;
+  readonly defaultResolution: number;
+  readonly defaultDeleteIntermediate: boolean;
+}
+
+/** The coarsest grid a job may ask for, in metres. */
+export const MAX_RESOLUTION = 10_000;
+
+const SceneIdSchema = z
+  .string()
+  .max(64, "is too long for a scene id")
+  .superRefine((id, ctx) => {
+    try {
+      parseLandsatSceneId(id);
+    } catch (error) {
+      if (!(error instanceof SceneIdError)) throw error;
+      ctx.addIssue({ code: "custom", message: error.message });
+    }
+  });
+
+/** The seed's clients send Python's str(bool): "True"/"False"; JSON clients send booleans. */
+const SeedBooleanSchema = z.union([
+  z.boolean(),
+  z.enum(["true", "false", "True", "False"]).transform((s) => s.toLowerCase() === "true"),
+]);
+
+export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<JobRequest, unknown> {
+  return z
+    .strictObject({
+      imagery_list: z
+        .array(SceneIdSchema)
+        .min(1, "must name at least one scene")
+        .max(limits.maxScenes, `may name at most ${limits.maxScenes} scenes`)
+        .refine((ids) => new Set(ids).size === ids.length, "lists a scene more than once"),
+      resolution: z
+        .number()
+        .positive("must be a positive number of metres")
+        .max(MAX_RESOLUTION, `must be at most ${MAX_RESOLUTION} metres`)
+        .default(limits.defaultResolution),
+      cores: z
+        .number()
+        .int("must be a whole number")
+        .min(1, "must be at least 1")
+        .max(limits.maxCores, `must be at most ${limits.maxCores} (CPU_CORES)`)
+        .default(limits.maxCores),
+      delete_intermediate: SeedBooleanSchema.default(limits.defaultDeleteIntermediate),
+    })
+    .transform((body): JobRequest => body);
+}
+
+export const ListQuerySchema = z.strictObject({
+  status: JobStateSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  cursor: z.uuid("must be a job id from a previous page's next link").optional(),
+});
+export type ListQuery = z.infer<typeof ListQuerySchema>;

@@ -1,0 +1,86 @@
+import os from "node:os";
+import { z } from "zod";
+
+// The shape of config.yaml. The seed's keys keep their meaning; new keys have safe defaults.
+
+/** Python logging level names as the seed's LOGGING_CONFIG uses them, mapped onto pino's. */
+const LOG_LEVELS = {
+  DEBUG: "debug",
+  INFO: "info",
+  WARNING: "warn",
+  WARN: "warn",
+  ERROR: "error",
+  CRITICAL: "fatal",
+  FATAL: "fatal",
+} as const;
+
+export type LogLevel = (typeof LOG_LEVELS)[keyof typeof LOG_LEVELS];
+
+const LogLevelSchema = z
+  .string()
+  .transform((name, ctx): LogLevel => {
+    const level = LOG_LEVELS[name.toUpperCase() as keyof typeof LOG_LEVELS] as LogLevel | undefined;
+    if (level === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: `unknown level "${name}" (use one of ${Object.keys(LOG_LEVELS).join(", ")})`,
+      });
+      return z.NEVER;
+    }
+    return level;
+  });
+
+const LoggingConfigSchema = z.looseObject({
+  console_level: LogLevelSchema.default("info"),
+  file_level: LogLevelSchema.default("debug"),
+});
+
+/** Landsat 8/9 band names accepted in PARAMS.LC8.bands. */
+export const LandsatBandSchema = z.enum(["B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9", "B10", "B11"]);
+export type LandsatBand = z.infer<typeof LandsatBandSchema>;
+
+export const ProductSchema = z.enum(["dn", "radiance", "toa", "sr"]);
+export type Product = z.infer<typeof ProductSchema>;
+
+const Lc8ParamsSchema = z.strictObject({
+  bands: z.array(LandsatBandSchema).min(1).default(["B2", "B3", "B4", "B5", "B6", "B7"]),
+  product: ProductSchema.default("sr"),
+  resamp_clip: z.boolean().default(true),
+});
+
+const ParamsSchema = z.looseObject({
+  LC8: Lc8ParamsSchema.prefault({}),
+  // Sentinel-2 and radar parameters are kept as given until their pipelines exist.
+  S2: z.record(z.string(), z.unknown()).optional(),
+  RCM: z.record(z.string(), z.unknown()).optional(),
+  RS2: z.record(z.string(), z.unknown()).optional(),
+});
+
+const path = z.string().trim().min(1, "must be a non-empty path");
+const positiveInt = z.number().int().positive();
+
+export const ConfigSchema = z.strictObject({
+  // The seed's required keys.
+  ROOT_DIR: path,
+  IMAGERY_STORAGE: path,
+  DEPENDENCIES_DIR: path,
+  SRTM_DIR: path,
+  LOGGING_CONFIG: LoggingConfigSchema,
+  PROJECTION: z.string().trim().min(1, "must be a PROJ string, WKT or EPSG:n"),
+  PARAMS: ParamsSchema,
+  // The seed's optional keys.
+  WORKING_DIR: path.optional(),
+  RESOLUTION: z.number().positive().max(10_000).default(30),
+  CPU_CORES: positiveInt.max(1024).default(os.availableParallelism()),
+  LOGGING_DIR: path.optional(),
+  DELETE_INTERMEDIATE: z.boolean().default(false),
+  // Keys added by this service.
+  PORT: z.number().int().min(0).max(65_535).default(5000),
+  MAX_CONCURRENT_JOBS: positiveInt.default(os.availableParallelism()),
+  MAX_SCENES_PER_JOB: positiveInt.max(10_000).default(100),
+  HEARTBEAT_INTERVAL: z.number().positive().default(5),
+  HEARTBEAT_TIMEOUT: z.number().positive().default(60),
+});
+
+/** config.yaml as written, before paths are resolved. */
+export type RawConfig = z.infer<typeof ConfigSchema>;

@@ -1,0 +1,75 @@
+import path from "node:path";
+import type { LandsatBand, LogLevel, Product, RawConfig } from "./config-schema.js";
+
+// The service's resolved configuration: absolute paths, defaults filled in, frozen.
+
+export interface Config {
+  readonly configPath: string;
+  readonly rootDir: string;
+  readonly imageryStorage: string;
+  readonly dependenciesDir: string;
+  readonly srtmDir: string;
+  readonly workingDir: string;
+  readonly loggingDir: string | undefined;
+  readonly logging: { readonly consoleLevel: LogLevel; readonly fileLevel: LogLevel };
+  readonly projection: string;
+  readonly landsat: {
+    readonly bands: readonly LandsatBand[];
+    readonly product: Product;
+    readonly resampClip: boolean;
+  };
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly resolution: number;
+  readonly cpuCores: number;
+  readonly deleteIntermediate: boolean;
+  readonly port: number;
+  readonly maxConcurrentJobs: number;
+  readonly maxScenesPerJob: number;
+  readonly heartbeatIntervalMs: number;
+  readonly heartbeatTimeoutMs: number;
+}
+
+/** Resolves relative paths against the config file's folder, so a config can travel with its data. */
+export function resolveConfig(raw: RawConfig, configPath: string, env: { PORT?: string | undefined }): Config {
+  const base = path.dirname(path.resolve(configPath));
+  const abs = (p: string): string => path.resolve(base, p);
+  const rootDir = abs(raw.ROOT_DIR);
+  const config: Config = {
+    configPath: path.resolve(configPath),
+    rootDir,
+    imageryStorage: abs(raw.IMAGERY_STORAGE),
+    dependenciesDir: abs(raw.DEPENDENCIES_DIR),
+    srtmDir: abs(raw.SRTM_DIR),
+    // The seed's default working directory: ROOT_DIR/workingdir.
+    workingDir: raw.WORKING_DIR === undefined ? path.join(rootDir, "workingdir") : abs(raw.WORKING_DIR),
+    loggingDir: raw.LOGGING_DIR === undefined ? undefined : abs(raw.LOGGING_DIR),
+    logging: {
+      consoleLevel: raw.LOGGING_CONFIG.console_level,
+      fileLevel: raw.LOGGING_CONFIG.file_level,
+    },
+    projection: raw.PROJECTION,
+    landsat: {
+      bands: Object.freeze([...raw.PARAMS.LC8.bands]),
+      product: raw.PARAMS.LC8.product,
+      resampClip: raw.PARAMS.LC8.resamp_clip,
+    },
+    params: Object.freeze({ ...raw.PARAMS }),
+    resolution: raw.RESOLUTION,
+    cpuCores: raw.CPU_CORES,
+    deleteIntermediate: raw.DELETE_INTERMEDIATE,
+    port: env.PORT === undefined ? raw.PORT : Number(env.PORT),
+    maxConcurrentJobs: raw.MAX_CONCURRENT_JOBS,
+    maxScenesPerJob: raw.MAX_SCENES_PER_JOB,
+    heartbeatIntervalMs: raw.HEARTBEAT_INTERVAL * 1000,
+    heartbeatTimeoutMs: raw.HEARTBEAT_TIMEOUT * 1000,
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

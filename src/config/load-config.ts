@@ -1,0 +1,61 @@
+import fs from "node:fs";
+import { load as loadYaml } from "js-yaml";
+import { z } from "zod";
+import { describeIssues, toFieldIssues } from "../common/zod-issues.js";
+import { ConfigSchema } from "./config-schema.js";
+import { resolveConfig, type Config } from "./config.js";
+
+/** A config that cannot be used; the message names the file and every bad key. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+const PortSchema = z.coerce.number().int().min(0).max(65_535);
+
+/** Reads, parses and validates config.yaml once; the result is frozen. */
+export function loadConfig(configPath: string, env: Readonly<Record<string, string | undefined>>): Config {
+  let text: string;
+  try {
+    text = fs.readFileSync(configPath, "utf8");
+  } catch (cause) {
+    throw new ConfigError(`cannot read config file ${configPath}: ${(cause as Error).message}`, { cause });
+  }
+  let document: unknown;
+  try {
+    document = loadYaml(text, { filename: configPath });
+  } catch (cause) {
+    throw new ConfigError(`config file ${configPath} is not valid YAML: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+  if (document === null || typeof document !== "object" || Array.isArray(document)) {
+    throw new ConfigError(`config file ${configPath} must hold a mapping of keys (ROOT_DIR, PARAMS, ...)`);
+  }
+  const parsed = ConfigSchema.safeParse(document);
+  if (!parsed.success) {
+    throw new ConfigError(`invalid config ${configPath}: ${describeIssues(toFieldIssues(parsed.error))}`, {
+      cause: parsed.error,
+    });
+  }
+  let port: string | undefined;
+  if (env["PORT"] !== undefined && env["PORT"] !== "") {
+    const checked = PortSchema.safeParse(env["PORT"]);
+    if (!checked.success) throw new ConfigError(`environment variable PORT must be a port number 0-65535`);
+    port = String(checked.data);
+  }
+  return resolveConfig(parsed.data, configPath, { PORT: port });
+}
+
+/** `--config FILE` or `--config=FILE`, else AGRICARTA_CONFIG, else ./config.yaml. */
+export function configPathFrom(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): string {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--config") {
+      const value = argv[i + 1];
+      if (value === undefined || value.startsWith("--")) throw new ConfigError("--config needs a file path");
+      return value;
+    }
+    if (arg?.startsWith("--config=")) return arg.slice("--config=".length);
+  }
+  return env["AGRICARTA_CONFIG"] ?? "config.yaml";
+}

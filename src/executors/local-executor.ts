@@ -1,0 +1,114 @@
+import fs from "node:fs";
+import { once } from "node:events";
+import os from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { execa } from "execa";
+import type { WorkerRecord } from "../jobs/job-store.js";
+import type { Executor, StartedWorker } from "./executor.js";
+
+// Runs each job's worker as a detached Node process in its own process group, so that it outlives an API
+// restart and so that cancelling kills GDAL and tar children along with it.
+
+export interface LocalExecutorOptions {
+  /** The built worker entry point (dist/worker/main.js). */
+  readonly workerEntry: string;
+  /** How long a worker gets to exit after SIGTERM before the group is killed. */
+  readonly stopGraceMs?: number;
+}
+
+export class LocalExecutor implements Executor {
+  readonly #workerEntry: string;
+  readonly #stopGraceMs: number;
+
+  constructor(options: LocalExecutorOptions) {
+    this.#workerEntry = options.workerEntry;
+    this.#stopGraceMs = options.stopGraceMs ?? 5_000;
+  }
+
+  async start(jobDir: string): Promise<StartedWorker> {
+    // The worker writes straight to files it inherits, never through a pipe to this process, so it keeps
+    // running (and logging) when the API stops. Node hands an open file stream's descriptor to the child.
+    const stdout = await openLogFile(path.join(jobDir, "worker.stdout.log"));
+    const stderr = await openLogFile(path.join(jobDir, "worker.stderr.log"));
+    const spawn = () =>
+      execa(process.execPath, [this.#workerEntry, jobDir], {
+        detached: true,
+        cleanup: false,
+        reject: false,
+        stdin: "ignore",
+        stdout,
+        stderr,
+      });
+    let subprocess: ReturnType<typeof spawn>;
+    try {
+      subprocess = spawn();
+    } finally {
+      stdout.close();
+      stderr.close();
+    }
+    const pid = subprocess.pid;
+    if (pid === undefined) {
+      const result = await subprocess;
+      throw new Error(`could not start the worker: ${result.shortMessage ?? "no process id"}`);
+    }
+    subprocess.nodeChildProcess.unref();
+    const exited = subprocess.then((result) => ({ exitCode: result.exitCode, signal: result.signal }));
+    return {
+      record: { executor: "local", pid, host: os.hostname(), startedAt: new Date().toISOString() },
+      exited,
+    };
+  }
+
+  isAlive(record: WorkerRecord): boolean {
+    // A pid from another machine cannot be checked here; its heartbeat says whether it lives.
+    if (record.host !== os.hostname()) return true;
+    return groupExists(record.pid);
+  }
+
+  async stop(record: WorkerRecord): Promise<void> {
+    if (!groupExists(record.pid)) return;
+    signalGroup(record.pid, "SIGTERM");
+    const deadline = Date.now() + this.#stopGraceMs;
+    while (groupExists(record.pid)) {
+      if (Date.now() >= deadline) {
+        signalGroup(record.pid, "SIGKILL");
+        await waitUntil(() => !groupExists(record.pid), 10_000);
+        return;
+      }
+      await sleep(50);
+    }
+  }
+}
+
+async function openLogFile(file: string): Promise<fs.WriteStream> {
+  const stream = fs.createWriteStream(file, { flags: "a" });
+  await once(stream, "open");
+  return stream;
+}
+
+/** The worker is its group's leader (detached), so the group id is its pid. */
+function groupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+  }
+}
+
+async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() >= deadline) throw new Error("worker process group did not exit after SIGKILL");
+    await sleep(50);
+  }
+}

@@ -1,0 +1,27 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { execa } from "execa";
+
+// Staging copies a scene off the shared volume into the job's imagery/ folder, then archives it as the seed
+// did (<scene_id>.tar.gz holding the folder's files at its root).
+
+export interface StagedScene {
+  readonly dir: string;
+  readonly archive: string;
+}
+
+export async function copyScene(sourceDir: string, imageryDir: string, sceneId: string): Promise<string> {
+  const target = path.join(imageryDir, sceneId);
+  await fs.mkdir(imageryDir, { recursive: true });
+  await fs.cp(sourceDir, target, { recursive: true, errorOnExist: true, force: false });
+  return target;
+}
+
+/** gzip-compressed tar of the staged folder, written under a temporary name first. */
+export async function archiveScene(stagedDir: string): Promise<string> {
+  const archive = `${stagedDir}.tar.gz`;
+  const partial = `${archive}.partial`;
+  await execa("tar", ["-czf", partial, "-C", stagedDir, "."]);
+  await fs.rename(partial, archive);
+  return archive;
+}

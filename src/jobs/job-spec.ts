@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { LandsatBandSchema, ProductSchema } from "../config/config-schema.js";
+
+// job.json: the validated request plus every parameter the worker needs, resolved from the config when the job
+// was accepted. Written once by the API; the worker reads nothing else, so a config change never alters a job
+// that is already queued or running.
+
+export const JobRequestSchema = z.strictObject({
+  imagery_list: z.array(z.string()).min(1),
+  resolution: z.number().positive(),
+  cores: z.number().int().positive(),
+  delete_intermediate: z.boolean(),
+});
+export type JobRequest = z.infer<typeof JobRequestSchema>;
+
+export const JobSpecSchema = z.strictObject({
+  jobId: z.uuid(),
+  created: z.iso.datetime(),
+  request: JobRequestSchema,
+  resolved: z.strictObject({
+    imageryStorage: z.string(),
+    /** Where results are published, relative to imageryStorage. */
+    publishPath: z.string(),
+    projection: z.string(),
+    bands: z.array(LandsatBandSchema).min(1),
+    product: ProductSchema,
+    resampClip: z.boolean(),
+    logLevel: z.string(),
+    heartbeatIntervalMs: z.number().positive(),
+  }),
+});
+export type JobSpec = z.infer<typeof JobSpecSchema>;

@@ -1,0 +1,193 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import { writeFileAtomic } from "./atomic-write.js";
+import { JobSpecSchema, type JobSpec } from "./job-spec.js";
+import { isTerminal, StatusDocumentSchema, type JobState, type StatusDocument } from "./status-document.js";
+
+// One directory per job under WORKING_DIR. Shared by the API and the worker: the only code that knows the
+// file names inside a job directory.
+
+export const JOB_FILES = {
+  spec: "job.json",
+  status: "status.json",
+  log: "job_log.txt",
+  worker: "worker.json",
+  imagery: "imagery",
+  output: "output",
+} as const;
+
+/** Job ids are UUIDs; version 7 sorts by creation time, so a directory listing is already in job order. */
+const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function isJobId(value: string): boolean {
+  return JOB_ID.test(value);
+}
+
+export class JobNotFoundError extends Error {
+  override readonly name = "JobNotFoundError";
+  constructor(readonly jobId: string) {
+    super(`no job ${jobId}`);
+  }
+}
+
+/** A job file exists but does not hold what it should. */
+export class CorruptJobError extends Error {
+  override readonly name = "CorruptJobError";
+}
+
+/** Which process runs a job; written by the executor when it starts the worker. */
+export const WorkerRecordSchema = z.strictObject({
+  executor: z.literal("local"),
+  pid: z.number().int().positive(),
+  host: z.string(),
+  startedAt: z.iso.datetime(),
+});
+export type WorkerRecord = z.infer<typeof WorkerRecordSchema>;
+
+export interface ListOptions {
+  readonly status?: JobState | undefined;
+  readonly limit: number;
+  /** Return only jobs older than this job id (the previous page's last id). */
+  readonly after?: string | undefined;
+}
+
+export interface JobPage {
+  readonly jobs: StatusDocument[];
+  /** The id to pass as `after` for the next page; undefined on the last page. */
+  readonly next: string | undefined;
+}
+
+export class JobStore {
+  /** Finished jobs never change, so their documents are kept once read: listing stays cheap. */
+  readonly #finished = new Map<string, StatusDocument>();
+
+  constructor(readonly workingDir: string) {}
+
+  jobDir(jobId: string): string {
+    if (!isJobId(jobId)) throw new JobNotFoundError(jobId);
+    return path.join(this.workingDir, jobId);
+  }
+
+  /** Creates the job directory complete or not at all: it is filled under a hidden name, then renamed. */
+  async create(spec: JobSpec, status: StatusDocument): Promise<void> {
+    const final = this.jobDir(spec.jobId);
+    const staging = path.join(this.workingDir, `.${spec.jobId}.creating`);
+    await fs.mkdir(this.workingDir, { recursive: true });
+    await fs.mkdir(staging);
+    try {
+      await fs.writeFile(path.join(staging, JOB_FILES.spec), json(spec), { flag: "wx" });
+      await writeFileAtomic(path.join(staging, JOB_FILES.status), json(status));
+      await fs.writeFile(path.join(staging, JOB_FILES.log), "", { flag: "wx" });
+      await fs.rename(staging, final);
+    } catch (error) {
+      await fs.rm(staging, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  async readSpec(jobId: string): Promise<JobSpec> {
+    return JobSpecSchema.parse(await this.#readJson(jobId, JOB_FILES.spec));
+  }
+
+  async readStatus(jobId: string): Promise<StatusDocument> {
+    const cached = this.#finished.get(jobId);
+    if (cached !== undefined) return cached;
+    const parsed = StatusDocumentSchema.safeParse(await this.#readJson(jobId, JOB_FILES.status));
+    if (!parsed.success) throw new CorruptJobError(`job ${jobId}: status.json is invalid`, { cause: parsed.error });
+    if (isTerminal(parsed.data.status)) this.#finished.set(jobId, parsed.data);
+    return parsed.data;
+  }
+
+  async writeStatus(doc: StatusDocument): Promise<void> {
+    await writeFileAtomic(path.join(this.jobDir(doc.jobID), JOB_FILES.status), json(doc));
+    if (isTerminal(doc.status)) this.#finished.set(doc.jobID, doc);
+  }
+
+  async appendLog(jobId: string, lines: readonly string[]): Promise<void> {
+    if (lines.length === 0) return;
+    await fs.appendFile(path.join(this.jobDir(jobId), JOB_FILES.log), lines.map((l) => `${l}\n`).join(""));
+  }
+
+  async readLog(jobId: string): Promise<string> {
+    try {
+      return await fs.readFile(path.join(this.jobDir(jobId), JOB_FILES.log), "utf8");
+    } catch (error) {
+      throw notFoundOr(jobId, error);
+    }
+  }
+
+  async writeWorkerRecord(jobId: string, record: WorkerRecord): Promise<void> {
+    await writeFileAtomic(path.join(this.jobDir(jobId), JOB_FILES.worker), json(record));
+  }
+
+  /** undefined when no worker was ever started for the job. */
+  async readWorkerRecord(jobId: string): Promise<WorkerRecord | undefined> {
+    try {
+      return WorkerRecordSchema.parse(await this.#readJson(jobId, JOB_FILES.worker));
+    } catch (error) {
+      if (error instanceof JobNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  /** Every job id, newest first. */
+  async listIds(): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.workingDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw error;
+    }
+    return names.filter(isJobId).sort().reverse();
+  }
+
+  /** A page of status documents, newest first; reads only as many documents as the page needs. */
+  async list(options: ListOptions): Promise<JobPage> {
+    const ids = await this.listIds();
+    const start = options.after === undefined ? 0 : ids.findIndex((id) => id < options.after!);
+    const jobs: StatusDocument[] = [];
+    if (start === -1) return { jobs, next: undefined };
+    for (let i = start; i < ids.length; i++) {
+      const id = ids[i]!;
+      let doc: StatusDocument;
+      try {
+        doc = await this.readStatus(id);
+      } catch (error) {
+        // A job removed while we list, or one whose files are damaged, is not listed.
+        if (error instanceof JobNotFoundError || error instanceof CorruptJobError) continue;
+        throw error;
+      }
+      if (options.status !== undefined && doc.status !== options.status) continue;
+      jobs.push(doc);
+      if (jobs.length === options.limit) {
+        return { jobs, next: i + 1 < ids.length ? id : undefined };
+      }
+    }
+    return { jobs, next: undefined };
+  }
+
+  async #readJson(jobId: string, file: string): Promise<unknown> {
+    let text: string;
+    try {
+      text = await fs.readFile(path.join(this.jobDir(jobId), file), "utf8");
+    } catch (error) {
+      throw notFoundOr(jobId, error);
+    }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (cause) {
+      throw new CorruptJobError(`job ${jobId}: ${file} is not valid JSON`, { cause });
+    }
+  }
+}
+
+function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+function notFoundOr(jobId: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "ENOENT" || code === "ENOTDIR" ? new JobNotFoundError(jobId) : error;
+}

@@ -1,0 +1,89 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createApp } from "./api/app.js";
+import { createReadinessCheck } from "./api/readiness.js";
+import { ConfigError, configPathFrom, loadConfig } from "./config/load-config.js";
+import { LocalExecutor } from "./executors/local-executor.js";
+import { probeWorker } from "./executors/probe-worker.js";
+import { JobService } from "./jobs/job-service.js";
+import { JobStore } from "./jobs/job-store.js";
+import { createLogger } from "./logging/create-logger.js";
+
+// API server entry point: `node dist/server.js --config config.yaml`. It only wires the parts together.
+
+const WORKER_ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), "worker", "main.js");
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  const config = loadConfig(configPathFrom(process.argv.slice(2), process.env), process.env);
+  const logger = createLogger({
+    name: "api",
+    consoleLevel: config.logging.consoleLevel,
+    file: config.loggingDir === undefined ? undefined : { dir: config.loggingDir, level: config.logging.fileLevel },
+  });
+
+  const probe = await probeWorker(WORKER_ENTRY, config.projection).catch((error: unknown) => {
+    logger.error({ err: error }, "workers cannot load GDAL; the service will report not ready");
+    return undefined;
+  });
+  if (probe?.projection?.ok === false) {
+    throw new ConfigError(`invalid config ${config.configPath}: PROJECTION: ${probe.projection.detail}`);
+  }
+
+  await fs.mkdir(config.workingDir, { recursive: true });
+  const store = new JobStore(config.workingDir);
+  const jobs = new JobService({
+    store,
+    executor: new LocalExecutor({ workerEntry: WORKER_ENTRY }),
+    config,
+    logger: logger.child({ component: "jobs" }),
+  });
+  await jobs.start();
+
+  const app = createApp({
+    jobs,
+    logger,
+    limits: {
+      maxScenes: config.maxScenesPerJob,
+      maxCores: config.cpuCores,
+      defaultResolution: config.resolution,
+      defaultDeleteIntermediate: config.deleteIntermediate,
+    },
+    checkReadiness: createReadinessCheck({
+      workingDir: config.workingDir,
+      imageryStorage: config.imageryStorage,
+      probeGdal: async () => (await probeWorker(WORKER_ENTRY)).gdal,
+    }),
+  });
+
+  const server = app.listen(config.port, () => {
+    const address = server.address();
+    const port = typeof address === "object" && address !== null ? address.port : config.port;
+    logger.info({ port, workingDir: config.workingDir, gdal: probe?.gdal }, "listening");
+  });
+  server.on("error", (error) => {
+    logger.fatal({ err: error }, "server error");
+    process.exit(1);
+  });
+
+  // Stop accepting, let requests in flight finish, and leave workers running: they belong to their jobs.
+  const shutdown = (signal: string): void => {
+    logger.info({ signal }, "shutting down");
+    jobs.stop();
+    server.close(() => {
+      logger.flush();
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ConfigError ? error.message : String((error as Error).stack ?? error);
+  process.stderr.write(`agricarta: ${message}\n`);
+  process.exit(1);
+});

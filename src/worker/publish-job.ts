@@ -1,0 +1,34 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { JOB_FILES } from "../jobs/job-store.js";
+import { publishStagingDir } from "../jobs/publish-paths.js";
+
+// Publishing copies the job's results to IMAGERY_STORAGE/agricarta/preprocessing/<job_id>/, as the seed did,
+// but assembles them under a hidden name and renames once: users never see a half-copied job.
+
+const PUBLISHED = [JOB_FILES.output, JOB_FILES.log, JOB_FILES.spec] as const;
+
+export async function publishJob(jobDir: string, publishDir: string): Promise<void> {
+  const staging = publishStagingDir(publishDir);
+  await fs.rm(staging, { recursive: true, force: true });
+  await fs.mkdir(staging, { recursive: true });
+  try {
+    for (const name of PUBLISHED) {
+      const source = path.join(jobDir, name);
+      if (await exists(source)) await fs.cp(source, path.join(staging, name), { recursive: true });
+    }
+    await fs.rename(staging, publishDir);
+  } catch (error) {
+    await fs.rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,149 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import gdal from "gdal-async";
+import { bandFileName } from "../imagery/band-files.js";
+import { parseLandsatSceneId } from "../imagery/landsat-scene-id.js";
+import { LANDSAT_TILES, locateLandsatScene } from "../imagery/locate-scene.js";
+import { readMtl } from "../imagery/mtl.js";
+import { archiveScene, copyScene } from "../imagery/stage-scene.js";
+import { JOB_FILES, JobStore } from "../jobs/job-store.js";
+import type { JobSpec } from "../jobs/job-spec.js";
+import { markFailed, markFinished, markProgress, markRunning, updateScene } from "../jobs/transitions.js";
+import type { Logger } from "../logging/create-logger.js";
+import { preprocessScene } from "../pipeline/preprocess-scene.js";
+import { publishJob } from "./publish-job.js";
+import { StatusReporter } from "./status-reporter.js";
+
+// One job, start to finish, as the seed's server_preprocessing.py did it: find and stage every scene, run the
+// pipeline on those found, write job_log.txt, drop the staged imagery and publish. A scene that fails fails
+// alone; the job fails as a whole only when it cannot go on.
+
+export interface RunJobOptions {
+  readonly logger: Logger;
+  readonly now?: () => Date;
+}
+
+export type RunJobOutcome = "finished" | "failed" | "skipped";
+
+export async function runJob(jobDir: string, options: RunJobOptions): Promise<RunJobOutcome> {
+  const jobId = path.basename(jobDir);
+  const store = new JobStore(path.dirname(jobDir));
+  const spec = await store.readSpec(jobId);
+  const initial = await store.readStatus(jobId);
+  const logger = options.logger.child({ jobId });
+  logger.level = spec.resolved.logLevel;
+  if (initial.status !== "accepted") {
+    logger.warn({ status: initial.status }, "job is not waiting to run; nothing to do");
+    return "skipped";
+  }
+  const now = options.now ?? (() => new Date());
+  const reporter = new StatusReporter(store, initial, now);
+  await reporter.update(markRunning);
+  reporter.startHeartbeat(spec.resolved.heartbeatIntervalMs);
+  const log = (...lines: string[]): Promise<void> => store.appendLog(jobId, lines);
+  try {
+    await processJob(jobDir, spec, reporter, log, logger);
+    return "finished";
+  } catch (error) {
+    const message = (error as Error).message;
+    logger.error({ err: error }, "job failed");
+    await log("Exception occured, preprocessing failed", message).catch(() => undefined);
+    await fs.rm(path.join(jobDir, JOB_FILES.imagery), { recursive: true, force: true }).catch(() => undefined);
+    await reporter.update((doc, at) => markFailed(doc, message, at));
+    return "failed";
+  } finally {
+    reporter.stopHeartbeat();
+  }
+}
+
+async function processJob(
+  jobDir: string,
+  spec: JobSpec,
+  reporter: StatusReporter,
+  log: (...lines: string[]) => Promise<void>,
+  logger: Logger,
+): Promise<void> {
+  const { request, resolved } = spec;
+  const imageryDir = path.join(jobDir, JOB_FILES.imagery);
+  const outputRoot = path.join(jobDir, JOB_FILES.output, "preprocess");
+  gdal.config.set("GDAL_NUM_THREADS", String(request.cores));
+
+  await log(
+    `Imagery names: ${request.imagery_list.join(",")}`,
+    `Job id: ${spec.jobId}`,
+    `Working dir: ${path.dirname(jobDir)}`,
+    `Resolution: ${request.resolution}`,
+    `Delete intermediate: ${request.delete_intermediate ? "True" : "False"}`,
+    `Cores: ${request.cores}`,
+  );
+
+  // Work units for progress: staging and archiving each scene, then each of its bands.
+  const unitsPerScene = 2 + resolved.bands.length;
+  const totalUnits = request.imagery_list.length * unitsPerScene;
+  let doneUnits = 0;
+  const advance = (units: number, message: string): Promise<void> => {
+    doneUnits += units;
+    return reporter.update((doc, at) => markProgress(doc, { message, percent: (100 * doneUnits) / totalUnits }, at));
+  };
+  const scene = (id: string, change: Parameters<typeof updateScene>[2]): Promise<void> =>
+    reporter.update((doc, at) => updateScene(doc, id, change, at));
+
+  const staged: { id: string; dir: string }[] = [];
+  for (const id of request.imagery_list) {
+    await scene(id, { status: "running", message: "Locating" });
+    const parsed = parseLandsatSceneId(id);
+    const source = await locateLandsatScene(resolved.imageryStorage, parsed);
+    if (source === undefined) {
+      await log(`Image: ${id} NOT FOUND`);
+      const where = path.join(LANDSAT_TILES, parsed.path, parsed.row, id);
+      await scene(id, { status: "failed", message: `Not found in imagery storage at ${where}` });
+      await advance(unitsPerScene, `${id} not found`);
+      continue;
+    }
+    await log(`Image: ${id} FOUND`);
+    const dir = await copyScene(source, imageryDir, id);
+    await log(`Image: ${id} COPIED`);
+    await advance(1, `${id} copied`);
+    await archiveScene(dir);
+    await advance(1, `${id} archived`);
+    await scene(id, { message: "Staged" });
+    staged.push({ id, dir });
+  }
+
+  await log("Preprocessing started");
+  for (const { id, dir } of staged) {
+    await scene(id, { message: "Preprocessing" });
+    try {
+      const mtl = await readMtl(dir, id);
+      const bands = resolved.bands.map((band) => ({ band, file: path.join(dir, bandFileName(mtl, band)) }));
+      const outputs = await preprocessScene({
+        sceneId: id,
+        bands,
+        outputRoot,
+        grid: { projection: resolved.projection, resolution: request.resolution },
+        threads: request.cores,
+        onBand: (_done, band) => advance(1, `${id} ${band} done`),
+      });
+      const published = outputs.map((file) => path.join(JOB_FILES.output, "preprocess", file));
+      await scene(id, { status: "successful", message: "Preprocessed", outputs: published });
+      await log(`Image: ${id} PREPROCESSED`);
+    } catch (error) {
+      const message = (error as Error).message;
+      logger.warn({ scene: id, err: error }, "scene failed");
+      await fs.rm(path.join(outputRoot, id), { recursive: true, force: true });
+      await scene(id, { status: "failed", message: `Preprocessing failed: ${message}` });
+      await log(`Image: ${id} FAILED: ${message}`);
+    }
+  }
+  await log("Preprocessing finished");
+
+  await fs.rm(imageryDir, { recursive: true, force: true });
+  const publishDir = path.join(resolved.imageryStorage, resolved.publishPath);
+  await reporter.update((doc, at) => markProgress(doc, { message: "Publishing results" }, at));
+  await publishJob(jobDir, publishDir);
+  if (request.delete_intermediate) {
+    await fs.rm(path.join(jobDir, JOB_FILES.output), { recursive: true, force: true });
+  }
+  await reporter.update((doc, at) => markFinished(doc, resolved.publishPath, at));
+  logger.info({ status: reporter.doc.status, publishDir }, "job finished");
+}
