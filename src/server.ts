@@ -20,7 +20,10 @@ async function main(): Promise<void> {
   const logger = createLogger({
     name: "api",
     consoleLevel: config.logging.consoleLevel,
-    file: config.loggingDir === undefined ? undefined : { dir: config.loggingDir, level: config.logging.fileLevel },
+    file:
+      config.loggingDir === undefined
+        ? undefined
+        : { dir: config.loggingDir, level: config.logging.fileLevel },
   });
 
   const probe = await probeWorker(WORKER_ENTRY, config.projection).catch((error: unknown) => {

@@ -16,17 +16,23 @@ export interface RequestLimits {
 /** The coarsest grid a job may ask for, in metres. */
 export const MAX_RESOLUTION = 10_000;
 
-const SceneIdSchema = z
-  .string()
-  .max(64, "is too long for a scene id")
-  .superRefine((id, ctx) => {
-    try {
-      parseLandsatSceneId(id);
-    } catch (error) {
-      if (!(error instanceof SceneIdError)) throw error;
-      ctx.addIssue({ code: "custom", message: error.message });
-    }
-  });
+const MAX_SCENE_ID_LENGTH = 64;
+
+const SceneIdSchema = z.string().superRefine((id, ctx) => {
+  if (id.length > MAX_SCENE_ID_LENGTH) {
+    ctx.addIssue({
+      code: "custom",
+      message: `is too long for a scene id (over ${MAX_SCENE_ID_LENGTH} characters)`,
+    });
+    return;
+  }
+  try {
+    parseLandsatSceneId(id);
+  } catch (error) {
+    if (!(error instanceof SceneIdError)) throw error;
+    ctx.addIssue({ code: "custom", message: error.message });
+  }
+});
 
 /** The seed's clients send Python's str(bool): "True"/"False"; JSON clients send booleans. */
 const SeedBooleanSchema = z.union([
@@ -37,11 +43,14 @@ const SeedBooleanSchema = z.union([
 export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<JobRequest, unknown> {
   return z
     .strictObject({
-      imagery_list: z
-        .array(SceneIdSchema)
-        .min(1, "must name at least one scene")
-        .max(limits.maxScenes, `may name at most ${limits.maxScenes} scenes`)
-        .refine((ids) => new Set(ids).size === ids.length, "lists a scene more than once"),
+      // The list's own rules run only once it is a list of strings (zod would apply length checks to a string).
+      imagery_list: z.array(SceneIdSchema).pipe(
+        z
+          .array(z.string())
+          .min(1, "must name at least one scene")
+          .max(limits.maxScenes, `may name at most ${limits.maxScenes} scenes`)
+          .refine((ids) => new Set(ids).size === ids.length, "lists a scene more than once"),
+      ),
       resolution: z
         .number()
         .positive("must be a positive number of metres")

@@ -30,7 +30,11 @@ export function preprocessingRoutes(deps: PreprocessingRoutesDeps): Router {
     JOBS_PATH,
     (req, _res, next) => {
       if (req.is("application/json") === false || req.is("application/json") === null) {
-        throw new HttpProblem(415, "Unsupported Media Type", "Send the job as a JSON body (Content-Type: application/json).");
+        throw new HttpProblem(
+          415,
+          "Unsupported Media Type",
+          "Send the job as a JSON body (Content-Type: application/json).",
+        );
       }
       next();
     },
@@ -64,7 +68,9 @@ export function preprocessingRoutes(deps: PreprocessingRoutesDeps): Router {
       jobs: page.jobs.map((doc) => statusView(req, doc)),
       links: [
         { href: pageUrl(cursor), rel: "self", type: "application/json" },
-        ...(page.next === undefined ? [] : [{ href: pageUrl(page.next), rel: "next", type: "application/json" }]),
+        ...(page.next === undefined
+          ? []
+          : [{ href: pageUrl(page.next), rel: "next", type: "application/json" }]),
       ],
     });
   });

@@ -28,7 +28,9 @@ interface BodyParserError {
 }
 
 function isBodyParserError(error: unknown): error is BodyParserError {
-  return typeof error === "object" && error !== null && typeof (error as { type?: unknown }).type === "string";
+  return (
+    typeof error === "object" && error !== null && typeof (error as { type?: unknown }).type === "string"
+  );
 }
 
 export const problemMiddleware: ErrorRequestHandler = (error: unknown, _req, res, next) => {
@@ -56,7 +58,12 @@ export const problemMiddleware: ErrorRequestHandler = (error: unknown, _req, res
         sendProblem(res, 400, "Malformed JSON", "The request body is not valid JSON.");
         return;
       case "entity.too.large":
-        sendProblem(res, 413, "Request body too large", "The request body is larger than the service accepts.");
+        sendProblem(
+          res,
+          413,
+          "Request body too large",
+          "The request body is larger than the service accepts.",
+        );
         return;
       case "encoding.unsupported":
       case "charset.unsupported":
@@ -69,7 +76,12 @@ export const problemMiddleware: ErrorRequestHandler = (error: unknown, _req, res
     }
   }
   requestLogger(res).error({ err: error }, "unhandled error");
-  sendProblem(res, 500, "Internal Server Error", "The service failed to handle this request; it has been logged.");
+  sendProblem(
+    res,
+    500,
+    "Internal Server Error",
+    "The service failed to handle this request; it has been logged.",
+  );
 };
 
 /** Unknown paths and methods get problem+json too. */

@@ -16,19 +16,17 @@ const LOG_LEVELS = {
 
 export type LogLevel = (typeof LOG_LEVELS)[keyof typeof LOG_LEVELS];
 
-const LogLevelSchema = z
-  .string()
-  .transform((name, ctx): LogLevel => {
-    const level = LOG_LEVELS[name.toUpperCase() as keyof typeof LOG_LEVELS] as LogLevel | undefined;
-    if (level === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        message: `unknown level "${name}" (use one of ${Object.keys(LOG_LEVELS).join(", ")})`,
-      });
-      return z.NEVER;
-    }
-    return level;
-  });
+const LogLevelSchema = z.string().transform((name, ctx): LogLevel => {
+  const level = LOG_LEVELS[name.toUpperCase() as keyof typeof LOG_LEVELS] as LogLevel | undefined;
+  if (level === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      message: `unknown level "${name}" (use one of ${Object.keys(LOG_LEVELS).join(", ")})`,
+    });
+    return z.NEVER;
+  }
+  return level;
+});
 
 const LoggingConfigSchema = z.looseObject({
   console_level: LogLevelSchema.default("info"),

@@ -30,7 +30,11 @@ export interface Config {
 }
 
 /** Resolves relative paths against the config file's folder, so a config can travel with its data. */
-export function resolveConfig(raw: RawConfig, configPath: string, env: { PORT?: string | undefined }): Config {
+export function resolveConfig(
+  raw: RawConfig,
+  configPath: string,
+  env: { PORT?: string | undefined },
+): Config {
   const base = path.dirname(path.resolve(configPath));
   const abs = (p: string): string => path.resolve(base, p);
   const rootDir = abs(raw.ROOT_DIR);

@@ -47,7 +47,10 @@ export function loadConfig(configPath: string, env: Readonly<Record<string, stri
 }
 
 /** `--config FILE` or `--config=FILE`, else AGRICARTA_CONFIG, else ./config.yaml. */
-export function configPathFrom(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): string {
+export function configPathFrom(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): string {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--config") {

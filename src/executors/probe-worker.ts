@@ -14,7 +14,9 @@ export async function probeWorker(workerEntry: string, projection?: string): Pro
   const args = [workerEntry, "--check", ...(projection === undefined ? [] : [projection])];
   const result = await execa(process.execPath, args, { reject: false, timeout: 30_000 });
   if (result.exitCode !== 0) {
-    throw new Error(`worker cannot start: ${(result.stderr || result.stdout || (result.shortMessage ?? "")).slice(0, 500)}`);
+    throw new Error(
+      `worker cannot start: ${(result.stderr || result.stdout || (result.shortMessage ?? "")).slice(0, 500)}`,
+    );
   }
   return ProbeSchema.parse(JSON.parse(result.stdout));
 }

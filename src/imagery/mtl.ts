@@ -32,7 +32,9 @@ export function parseMtlText(text: string): MtlGroup {
       stack.push({ name: value, group });
     } else if (key === "END_GROUP") {
       if (stack.length === 1 || top.name !== value) {
-        throw new MtlError(`MTL line ${index + 1}: END_GROUP = ${value} does not close ${top.name || "anything"}`);
+        throw new MtlError(
+          `MTL line ${index + 1}: END_GROUP = ${value} does not close ${top.name || "anything"}`,
+        );
       }
       stack.pop();
     } else {
@@ -58,7 +60,9 @@ export function parseMtlJson(text: string): MtlGroup {
     const out: Record<string, string | MtlGroup> = {};
     for (const [key, child] of Object.entries(node)) {
       out[key] =
-        child !== null && typeof child === "object" ? convert(child, where ? `${where}.${key}` : key) : String(child);
+        child !== null && typeof child === "object"
+          ? convert(child, where ? `${where}.${key}` : key)
+          : String(child);
     }
     return out;
   };

@@ -6,7 +6,10 @@ import path from "node:path";
 
 /** Writes to a temporary sibling, fsyncs it, then renames it over the target. */
 export async function writeFileAtomic(target: string, data: string): Promise<void> {
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
+  const temp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${randomBytes(6).toString("hex")}.tmp`,
+  );
   const handle = await fs.open(temp, "wx");
   try {
     await handle.writeFile(data, "utf8");

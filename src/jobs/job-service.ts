@@ -127,7 +127,8 @@ export class JobService {
       const record = await this.#store.readWorkerRecord(jobId);
       if (record === undefined) {
         if (status.status === "accepted" && !this.#queue.includes(jobId)) this.#queue.push(jobId);
-        else if (status.status === "running") await this.#fail(jobId, "worker is gone: no record of its process");
+        else if (status.status === "running")
+          await this.#fail(jobId, "worker is gone: no record of its process");
         continue;
       }
       if (this.#running.has(jobId)) continue;
@@ -212,7 +213,8 @@ export class JobService {
 
   /** Why a worker cannot be trusted to finish its job, or undefined when it is fine. */
   #workerProblem(record: WorkerRecord, status: StatusDocument): string | undefined {
-    if (!this.#executor.isAlive(record)) return `worker is gone (pid ${record.pid} on ${record.host} has exited)`;
+    if (!this.#executor.isAlive(record))
+      return `worker is gone (pid ${record.pid} on ${record.host} has exited)`;
     // Before its first status write the worker's age stands in for its heartbeat.
     const last = Date.parse(status.status === "running" ? status.updated : record.startedAt);
     const silentMs = this.#now().getTime() - last;

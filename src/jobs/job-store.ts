@@ -94,7 +94,8 @@ export class JobStore {
     const cached = this.#finished.get(jobId);
     if (cached !== undefined) return cached;
     const parsed = StatusDocumentSchema.safeParse(await this.#readJson(jobId, JOB_FILES.status));
-    if (!parsed.success) throw new CorruptJobError(`job ${jobId}: status.json is invalid`, { cause: parsed.error });
+    if (!parsed.success)
+      throw new CorruptJobError(`job ${jobId}: status.json is invalid`, { cause: parsed.error });
     if (isTerminal(parsed.data.status)) this.#finished.set(jobId, parsed.data);
     return parsed.data;
   }

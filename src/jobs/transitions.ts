@@ -111,7 +111,9 @@ export function markDismissed(doc: StatusDocument, now: Date): StatusDocument {
     status: "dismissed",
     message: "Cancelled by request",
     scenes: doc.scenes.map((s) =>
-      s.status === "successful" || s.status === "failed" ? s : { ...s, status: "failed", message: "Cancelled" },
+      s.status === "successful" || s.status === "failed"
+        ? s
+        : { ...s, status: "failed", message: "Cancelled" },
     ),
     finished: at,
     updated: at,

@@ -13,7 +13,10 @@ const ArgsSchema = z.union([
   z.tuple([
     z
       .string()
-      .refine((dir) => isJobId(path.basename(path.resolve(dir))), "must be a job directory named by its job id"),
+      .refine(
+        (dir) => isJobId(path.basename(path.resolve(dir))),
+        "must be a job directory named by its job id",
+      ),
   ]),
 ]);
 
@@ -50,7 +53,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`worker failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `worker failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 1;
   },
 );

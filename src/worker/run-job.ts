@@ -48,7 +48,9 @@ export async function runJob(jobDir: string, options: RunJobOptions): Promise<Ru
     const message = (error as Error).message;
     logger.error({ err: error }, "job failed");
     await log("Exception occured, preprocessing failed", message).catch(() => undefined);
-    await fs.rm(path.join(jobDir, JOB_FILES.imagery), { recursive: true, force: true }).catch(() => undefined);
+    await fs
+      .rm(path.join(jobDir, JOB_FILES.imagery), { recursive: true, force: true })
+      .catch(() => undefined);
     await reporter.update((doc, at) => markFailed(doc, message, at));
     return "failed";
   } finally {
@@ -83,7 +85,9 @@ async function processJob(
   let doneUnits = 0;
   const advance = (units: number, message: string): Promise<void> => {
     doneUnits += units;
-    return reporter.update((doc, at) => markProgress(doc, { message, percent: (100 * doneUnits) / totalUnits }, at));
+    return reporter.update((doc, at) =>
+      markProgress(doc, { message, percent: (100 * doneUnits) / totalUnits }, at),
+    );
   };
   const scene = (id: string, change: Parameters<typeof updateScene>[2]): Promise<void> =>
     reporter.update((doc, at) => updateScene(doc, id, change, at));

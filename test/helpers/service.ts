@@ -1,0 +1,56 @@
+import path from "node:path";
+import { createApp } from "../../src/api/app.js";
+import type { ReadinessCheck } from "../../src/api/health-routes.js";
+import { loadConfig } from "../../src/config/load-config.js";
+import type { Config } from "../../src/config/config.js";
+import { LocalExecutor } from "../../src/executors/local-executor.js";
+import { JobService } from "../../src/jobs/job-service.js";
+import { JobStore } from "../../src/jobs/job-store.js";
+import { createLogger } from "../../src/logging/create-logger.js";
+import { FIXTURE_WORKERS } from "./paths.js";
+import type { Sandbox } from "./sandbox.js";
+
+// The real app, job service and local executor wired on a sandbox, as src/server.ts wires them, minus listen().
+
+export interface TestService {
+  readonly config: Config;
+  readonly store: JobStore;
+  readonly jobs: JobService;
+  readonly app: ReturnType<typeof createApp>;
+}
+
+export interface TestServiceOptions {
+  /** A fixture worker name (test/fixtures/workers/<name>.mjs) or a path to a built worker. */
+  readonly worker: string;
+  readonly readiness?: readonly ReadinessCheck[];
+  readonly env?: Record<string, string>;
+}
+
+export function createTestService(sandbox: Sandbox, options: TestServiceOptions): TestService {
+  const config = loadConfig(sandbox.configPath, options.env ?? {});
+  const logger = createLogger({ name: "test", consoleLevel: "fatal" });
+  const store = new JobStore(config.workingDir);
+  const workerEntry = path.isAbsolute(options.worker)
+    ? options.worker
+    : path.join(FIXTURE_WORKERS, `${options.worker}.mjs`);
+  const jobs = new JobService({
+    store,
+    executor: new LocalExecutor({ workerEntry, stopGraceMs: 2_000 }),
+    config,
+    logger,
+    checkIntervalMs: 200,
+  });
+  const app = createApp({
+    jobs,
+    logger,
+    limits: {
+      maxScenes: config.maxScenesPerJob,
+      maxCores: config.cpuCores,
+      defaultResolution: config.resolution,
+      defaultDeleteIntermediate: config.deleteIntermediate,
+    },
+    checkReadiness: () =>
+      Promise.resolve(options.readiness ?? [{ name: "test", ok: true, detail: "always ready" }]),
+  });
+  return Object.freeze({ config, store, jobs, app });
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { toFieldIssues } from "../../../src/common/zod-issues.js";
+import { ListQuerySchema, preprocessingRequestSchema } from "../../../src/api/preprocessing-request.js";
+
+const schema = preprocessingRequestSchema({
+  maxScenes: 3,
+  maxCores: 4,
+  defaultResolution: 30,
+  defaultDeleteIntermediate: false,
+});
+const SCENE = "LC08_L1TP_015028_20200814_20200822_01_T1";
+const OTHER = "LC08_L1TP_015029_20200814_20200822_01_T1";
+
+function fieldsOf(body: unknown): string[] {
+  const result = schema.safeParse(body);
+  if (result.success) return [];
+  return toFieldIssues(result.error).map((i) => `${i.field}: ${i.message}`);
+}
+
+describe("preprocessing request", () => {
+  it("accepts the seed's example body", () => {
+    const body = { imagery_list: [SCENE, OTHER], resolution: 10, cores: 2, delete_intermediate: false };
+    expect(schema.parse(body)).toEqual(body);
+  });
+
+  it.each([
+    ["True", true],
+    ["true", true],
+    ["False", false],
+    ["false", false],
+    [true, true],
+    [false, false],
+  ])("reads delete_intermediate %j as %s", (value, expected) => {
+    expect(schema.parse({ imagery_list: [SCENE], delete_intermediate: value }).delete_intermediate).toBe(
+      expected,
+    );
+  });
+
+  it("fills resolution, cores and delete_intermediate from the config", () => {
+    expect(schema.parse({ imagery_list: [SCENE] })).toEqual({
+      imagery_list: [SCENE],
+      resolution: 30,
+      cores: 4,
+      delete_intermediate: false,
+    });
+  });
+
+  it.each([
+    [{}, ["imagery_list: is required"]],
+    [{ imagery_list: [] }, ["imagery_list: must name at least one scene"]],
+    [{ imagery_list: SCENE }, [expect.stringMatching(/^imagery_list: .*expected array/) as string]],
+    [{ imagery_list: [SCENE, OTHER, SCENE] }, ["imagery_list: lists a scene more than once"]],
+    [{ imagery_list: [SCENE, OTHER, SCENE, OTHER] }, [expect.stringMatching(/at most 3 scenes/) as string]],
+    [
+      { imagery_list: ["../../etc/passwd"] },
+      [expect.stringMatching(/^imagery_list\[0\]: .*not a Landsat/) as string],
+    ],
+    [{ imagery_list: [SCENE, "a/b"] }, [expect.stringMatching(/^imagery_list\[1\]: /) as string]],
+    [{ imagery_list: [`${SCENE}\u0000`] }, [expect.stringMatching(/^imagery_list\[0\]: /) as string]],
+    [
+      { imagery_list: ["L".repeat(65)] },
+      [expect.stringMatching(/^imagery_list\[0\]: is too long/) as string],
+    ],
+    [{ imagery_list: [42] }, [expect.stringMatching(/^imagery_list\[0\]: .*expected string/) as string]],
+    [{ imagery_list: [SCENE], resolution: 0 }, ["resolution: must be a positive number of metres"]],
+    [{ imagery_list: [SCENE], resolution: -5 }, ["resolution: must be a positive number of metres"]],
+    [{ imagery_list: [SCENE], resolution: 10_001 }, ["resolution: must be at most 10000 metres"]],
+    [
+      { imagery_list: [SCENE], resolution: "10" },
+      [expect.stringMatching(/^resolution: .*expected number/) as string],
+    ],
+    [{ imagery_list: [SCENE], cores: 0 }, ["cores: must be at least 1"]],
+    [{ imagery_list: [SCENE], cores: 5 }, ["cores: must be at most 4 (CPU_CORES)"]],
+    [{ imagery_list: [SCENE], cores: 1.5 }, ["cores: must be a whole number"]],
+    [
+      { imagery_list: [SCENE], delete_intermediate: "yes" },
+      [expect.stringMatching(/^delete_intermediate: /) as string],
+    ],
+    [
+      { imagery_list: [SCENE], delete_intermediate: 1 },
+      [expect.stringMatching(/^delete_intermediate: /) as string],
+    ],
+    [{ imagery_list: [SCENE], priority: "high" }, ["priority: is not a recognised field"]],
+  ])("refuses %j, naming the field", (body, expected) => {
+    expect(fieldsOf(body)).toEqual(expected);
+  });
+
+  it("names every bad field at once", () => {
+    expect(fieldsOf({ imagery_list: ["x"], resolution: 0, cores: 99, extra: 1 })).toHaveLength(4);
+  });
+});
+
+describe("job list query", () => {
+  it("defaults the page size and checks status, limit and cursor", () => {
+    expect(ListQuerySchema.parse({})).toEqual({ limit: 50 });
+    expect(ListQuerySchema.parse({ status: "running", limit: "5" })).toEqual({ status: "running", limit: 5 });
+    expect(ListQuerySchema.safeParse({ status: "done" }).success).toBe(false);
+    expect(ListQuerySchema.safeParse({ limit: "0" }).success).toBe(false);
+    expect(ListQuerySchema.safeParse({ limit: "1001" }).success).toBe(false);
+    expect(ListQuerySchema.safeParse({ cursor: "../x" }).success).toBe(false);
+    expect(ListQuerySchema.safeParse({ sort: "asc" }).success).toBe(false);
+  });
+});

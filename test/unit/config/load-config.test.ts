@@ -1,0 +1,145 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ConfigError, configPathFrom, loadConfig } from "../../../src/config/load-config.js";
+import { REPO } from "../../helpers/paths.js";
+
+const SEED_CONFIG = path.join(REPO, "test", "fixtures", "config", "seed-config.yaml");
+const seedText = fs.readFileSync(SEED_CONFIG, "utf8");
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "agricarta-config-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+let counter = 0;
+function writeConfig(text: string): string {
+  const file = path.join(tmp, `config-${counter++}.yaml`);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+/** The seed config with one top-level key (and its indented block) removed. */
+function withoutKey(key: string): string {
+  const out: string[] = [];
+  let skipping = false;
+  for (const line of seedText.split("\n")) {
+    if (line.startsWith(`${key}:`)) skipping = true;
+    else if (skipping && /^\S/.test(line)) skipping = false;
+    if (!skipping) out.push(line);
+  }
+  return out.join("\n");
+}
+
+describe("loadConfig", () => {
+  it("loads the seed's own config.yaml unchanged, with the seed's meanings", () => {
+    const config = loadConfig(SEED_CONFIG, {});
+    expect(config).toMatchObject({
+      rootDir: "/code",
+      imageryStorage: "/code/miniostorage",
+      dependenciesDir: "/code/miniostorage/required_datasets",
+      srtmDir: "/code/miniostorage/required_datasets/dem/SRTM41",
+      workingDir: "/code/workingdir",
+      loggingDir: undefined,
+      logging: { consoleLevel: "debug", fileLevel: "debug" },
+      projection:
+        "+proj=aea +lat_1=44.75 +lat_2=55.75 +lat_0=40 +lon_0=-96 +x_0=0 +y_0=0 +ellps=WGS84 +datum=WGS84 +units=m +no_defs",
+      landsat: { bands: ["B2", "B3", "B4", "B5", "B6", "B7"], product: "sr", resampClip: true },
+      resolution: 30,
+      cpuCores: os.availableParallelism(),
+      deleteIntermediate: false,
+      port: 5000,
+      maxConcurrentJobs: os.availableParallelism(),
+    });
+    expect(config.params["S2"]).toMatchObject({ bands: ["B02", "B03", "B04", "B05", "B8A", "B11", "B12"] });
+    expect(config.params["RS2"]).toEqual({ filter: "gamma", modes: ["W2"] });
+  });
+
+  it("returns a deeply frozen object", () => {
+    const config = loadConfig(SEED_CONFIG, {});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.landsat)).toBe(true);
+    expect(Object.isFrozen(config.landsat.bands)).toBe(true);
+  });
+
+  it.each([
+    "ROOT_DIR",
+    "IMAGERY_STORAGE",
+    "DEPENDENCIES_DIR",
+    "SRTM_DIR",
+    "LOGGING_CONFIG",
+    "PROJECTION",
+    "PARAMS",
+  ])("names the missing required key %s", (key) => {
+    const file = writeConfig(withoutKey(key));
+    expect(() => loadConfig(file, {})).toThrow(ConfigError);
+    expect(() => loadConfig(file, {})).toThrow(new RegExp(`${key}: is required`));
+  });
+
+  it("applies the seed's optional keys when given", () => {
+    const file = writeConfig(
+      seedText.replace(
+        "# WORKING_DIR: /code/workingdir",
+        "WORKING_DIR: /data/work\nRESOLUTION: 10\nCPU_CORES: 6\nLOGGING_DIR: /data/logs\nDELETE_INTERMEDIATE: True",
+      ),
+    );
+    expect(loadConfig(file, {})).toMatchObject({
+      workingDir: "/data/work",
+      resolution: 10,
+      cpuCores: 6,
+      loggingDir: "/data/logs",
+      deleteIntermediate: true,
+    });
+  });
+
+  it.each([
+    ["PARAMS:\n  LC8:\n    product: sr", "PARAMS:\n  LC8:\n    product: ndvi", /PARAMS\.LC8\.product/],
+    ["      - B7\n", "      - B7\n      - B12\n", /PARAMS\.LC8\.bands\[6\]/],
+    [
+      "  console_level: DEBUG",
+      "  console_level: LOUD",
+      /LOGGING_CONFIG\.console_level: unknown level "LOUD"/,
+    ],
+    ["# RESOLUTION: 10", "RESOLUTION: -10", /RESOLUTION/],
+    ["# CPU_CORES: 6", "CPU_CORES: 2.5", /CPU_CORES/],
+    ["# RESOLUTION: 10", "RESOLUTON: 10", /RESOLUTON: is not a recognised field/],
+    ["ROOT_DIR: /code", "ROOT_DIR: ''", /ROOT_DIR: must be a non-empty path/],
+  ])("names the bad key when %j becomes %j", (from, to, message) => {
+    const text = from.startsWith("PARAMS:") ? withoutKey("PARAMS") + `\n${to}\n` : seedText.replace(from, to);
+    expect(text).not.toBe(seedText);
+    const file = writeConfig(text);
+    expect(() => loadConfig(file, {})).toThrow(message);
+  });
+
+  it("reports a missing file, bad YAML and a non-mapping document", () => {
+    expect(() => loadConfig(path.join(tmp, "nope.yaml"), {})).toThrow(/cannot read config file .*nope\.yaml/);
+    expect(() => loadConfig(writeConfig("ROOT_DIR: [unclosed"), {})).toThrow(/is not valid YAML/);
+    expect(() => loadConfig(writeConfig("- a list"), {})).toThrow(/must hold a mapping/);
+  });
+
+  it("resolves relative paths against the config file's folder", () => {
+    const file = writeConfig(
+      seedText
+        .replace("ROOT_DIR: /code", "ROOT_DIR: .")
+        .replace("IMAGERY_STORAGE: /code/miniostorage", "IMAGERY_STORAGE: storage"),
+    );
+    const config = loadConfig(file, {});
+    expect(config.rootDir).toBe(tmp);
+    expect(config.imageryStorage).toBe(path.join(tmp, "storage"));
+    expect(config.workingDir).toBe(path.join(tmp, "workingdir"));
+  });
+
+  it("takes PORT from the environment over the file, and refuses a bad one", () => {
+    expect(loadConfig(SEED_CONFIG, { PORT: "8123" }).port).toBe(8123);
+    expect(() => loadConfig(SEED_CONFIG, { PORT: "eighty" })).toThrow(/PORT must be a port number/);
+    expect(() => loadConfig(SEED_CONFIG, { PORT: "70000" })).toThrow(/PORT/);
+  });
+});
+
+describe("configPathFrom", () => {
+  it("takes --config, then AGRICARTA_CONFIG, then ./config.yaml", () => {
+    expect(configPathFrom(["--config", "a.yaml"], { AGRICARTA_CONFIG: "b.yaml" })).toBe("a.yaml");
+    expect(configPathFrom(["--config=c.yaml"], {})).toBe("c.yaml");
+    expect(configPathFrom([], { AGRICARTA_CONFIG: "b.yaml" })).toBe("b.yaml");
+    expect(configPathFrom([], {})).toBe("config.yaml");
+    expect(() => configPathFrom(["--config"], {})).toThrow(/--config needs a file path/);
+  });
+});
