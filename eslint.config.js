@@ -1,5 +1,6 @@
 // Lint rules: typescript-eslint's type-aware recommended set, plus the project's few house rules.
 import js from "@eslint/js";
+import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
@@ -30,7 +31,7 @@ export default tseslint.config(
   {
     files: ["**/*.js", "**/*.mjs"],
     extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", setTimeout: "readonly", fetch: "readonly" } },
+    languageOptions: { globals: globals.node },
     rules: { "no-console": "off" },
   },
 );

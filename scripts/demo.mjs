@@ -48,7 +48,9 @@ try {
   });
   const accepted = await submitted.json();
   if (submitted.status !== 202) throw new Error(`submission refused: ${JSON.stringify(accepted)}`);
-  console.log(`-> ${submitted.status}, job ${accepted.jobID}, Location: ${submitted.headers.get("location")}`);
+  console.log(
+    `-> ${submitted.status}, job ${accepted.jobID}, Location: ${submitted.headers.get("location")}`,
+  );
 
   // 4. Poll until the job ends.
   let status;
