@@ -67,6 +67,8 @@ export class LocalExecutor implements Executor {
   }
 
   async stop(record: WorkerRecord): Promise<void> {
+    // A pid recorded on another machine means nothing here: never signal whatever process holds it locally.
+    if (record.host !== os.hostname()) return;
     if (!groupExists(record.pid)) return;
     signalGroup(record.pid, "SIGTERM");
     const deadline = Date.now() + this.#stopGraceMs;

@@ -137,7 +137,7 @@ export class JobService {
         this.#running.set(jobId, record);
         this.#logger.info({ jobId, workerPid: record.pid }, "adopted running worker");
       } else {
-        await this.#fail(jobId, problem, record);
+        await this.#retire(jobId, record, problem);
       }
     }
   }
@@ -204,8 +204,7 @@ export class JobService {
         const problem = this.#workerProblem(record, status);
         if (problem === undefined) return;
         this.#running.delete(jobId);
-        await this.#executor.stop(record);
-        await this.#fail(jobId, problem, record);
+        await this.#retire(jobId, record, problem);
       }).catch((error: unknown) => this.#logger.error({ jobId, err: error }, "worker check failed"));
     }
     await this.#pump();
@@ -222,6 +221,12 @@ export class JobService {
       return `worker stopped responding: no heartbeat for ${Math.round(silentMs / 1000)} s`;
     }
     return undefined;
+  }
+
+  /** Stops a worker that cannot be trusted (a hung one may still be alive) and fails its job. */
+  async #retire(jobId: string, record: WorkerRecord, reason: string): Promise<void> {
+    await this.#executor.stop(record);
+    await this.#fail(jobId, reason, record);
   }
 
   async #fail(jobId: string, reason: string, record?: WorkerRecord): Promise<void> {
