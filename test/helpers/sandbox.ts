@@ -54,7 +54,7 @@ function sandboxConfig(root: string, extra: readonly string[]): string {
     ["DEPENDENCIES_DIR", path.join(root, "storage", "required_datasets")],
     ["SRTM_DIR", path.join(root, "storage", "required_datasets", "dem", "SRTM41")],
     ["IMAGERY_STORAGE", path.join(root, "storage")],
-    ["LOGGING_CONFIG", "\n  console_level: WARNING\n  file_level: DEBUG"],
+    ["LOGGING_CONFIG", "\n  console_level: CRITICAL\n  file_level: DEBUG"],
     ["PROJECTION", JSON.stringify(ALBERS_CANADA)],
     ["PARAMS", "\n  LC8:\n    bands: [B2, B3, B4]\n    product: dn\n    resamp_clip: True"],
   ]);

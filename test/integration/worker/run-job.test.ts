@@ -1,0 +1,171 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import gdal from "gdal-async";
+import { v7 as uuidv7 } from "uuid";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../../src/config/load-config.js";
+import type { Config } from "../../../src/config/config.js";
+import { buildJobSpec } from "../../../src/jobs/build-job-spec.js";
+import { JobStore } from "../../../src/jobs/job-store.js";
+import type { StatusDocument } from "../../../src/jobs/status-document.js";
+import { createAccepted } from "../../../src/jobs/transitions.js";
+import { createLogger } from "../../../src/logging/create-logger.js";
+import { runJob } from "../../../src/worker/run-job.js";
+import { ALBERS_CANADA, SCENES } from "../../helpers/paths.js";
+import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
+
+// The worker's whole job, in-process, on a temp copy of the real fixture scenes.
+
+let sandbox: Sandbox;
+let config: Config;
+let store: JobStore;
+const logger = createLogger({ name: "test-worker", consoleLevel: "fatal" });
+
+beforeAll(async () => {
+  sandbox = await createSandbox({ scenes: [SCENES.l2, SCENES.l1, SCENES.south] });
+  config = loadConfig(sandbox.configPath, {});
+  store = new JobStore(config.workingDir);
+});
+afterAll(() => sandbox.remove());
+
+async function run(
+  imagery_list: string[],
+  options: { resolution?: number; delete_intermediate?: boolean } = {},
+): Promise<{ jobId: string; status: StatusDocument; log: string; published: string }> {
+  const jobId = uuidv7();
+  const now = new Date();
+  const request = {
+    imagery_list,
+    resolution: options.resolution ?? 600,
+    cores: 2,
+    delete_intermediate: options.delete_intermediate ?? false,
+  };
+  await store.create(buildJobSpec(jobId, request, config, now), createAccepted(jobId, imagery_list, now));
+  await runJob(store.jobDir(jobId), { logger });
+  return {
+    jobId,
+    status: await store.readStatus(jobId),
+    log: await store.readLog(jobId),
+    published: path.join(sandbox.storage, "agricarta", "preprocessing", jobId),
+  };
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
+describe("runJob", () => {
+  let result: Awaited<ReturnType<typeof run>>;
+  beforeAll(async () => {
+    result = await run([SCENES.l2.id, SCENES.missing.id, SCENES.l1.id]);
+  }, 120_000);
+
+  it("processes the scenes it finds, reports the one it does not, and ends failed", () => {
+    const { status } = result;
+    expect(status.status).toBe("failed");
+    expect(status.progress).toBe(100);
+    expect(status.message).toBe(`1 of 3 scene(s) failed: ${SCENES.missing.id}`);
+    expect(status.outputDir).toBe(`agricarta/preprocessing/${result.jobId}`);
+    expect(status.scenes.map((s) => [s.id, s.status])).toEqual([
+      [SCENES.l2.id, "successful"],
+      [SCENES.missing.id, "failed"],
+      [SCENES.l1.id, "successful"],
+    ]);
+    expect(status.scenes[1]!.message).toBe(
+      `Not found in imagery storage at l8-l2a-products/tiles/015/028/${SCENES.missing.id}`,
+    );
+    expect(status.scenes[0]!.outputs).toEqual(
+      ["B2", "B3", "B4"].map((b) => `output/preprocess/${SCENES.l2.id}/${SCENES.l2.id}_${b}_dn.tif`),
+    );
+  });
+
+  it("writes the seed's job_log.txt lines, in order", () => {
+    const { jobId, log } = result;
+    expect(log.trimEnd().split("\n")).toEqual([
+      `Imagery names: ${SCENES.l2.id},${SCENES.missing.id},${SCENES.l1.id}`,
+      `Job id: ${jobId}`,
+      `Working dir: ${sandbox.workingDir}`,
+      "Resolution: 600",
+      "Delete intermediate: False",
+      "Cores: 2",
+      `Image: ${SCENES.l2.id} FOUND`,
+      `Image: ${SCENES.l2.id} COPIED`,
+      `Image: ${SCENES.missing.id} NOT FOUND`,
+      `Image: ${SCENES.l1.id} FOUND`,
+      `Image: ${SCENES.l1.id} COPIED`,
+      "Preprocessing started",
+      `Image: ${SCENES.l2.id} PREPROCESSED`,
+      `Image: ${SCENES.l1.id} PREPROCESSED`,
+      "Preprocessing finished",
+    ]);
+  });
+
+  it("publishes the outputs, the log and job.json, and removes the staged imagery", async () => {
+    const { jobId, published, status } = result;
+    const files = await listFiles(published);
+    const outputs = status.scenes.flatMap((s) => s.outputs);
+    expect(files).toEqual(["job.json", "job_log.txt", ...outputs].sort());
+    expect(await fs.readFile(path.join(published, "job_log.txt"), "utf8")).toBe(result.log);
+    await expect(fs.access(path.join(store.jobDir(jobId), "imagery"))).rejects.toThrow();
+    // intermediate outputs are kept in the working directory unless asked otherwise
+    expect(await listFiles(path.join(store.jobDir(jobId), "output"))).toHaveLength(6);
+    const siblings = await fs.readdir(path.dirname(published));
+    expect(siblings.filter((n) => n.startsWith("."))).toEqual([]);
+  });
+
+  it("puts every output on the job grid: configured CRS, requested pixel size, aligned origin", () => {
+    const target = gdal.SpatialReference.fromProj4(ALBERS_CANADA);
+    for (const output of result.status.scenes.flatMap((s) => s.outputs)) {
+      const ds = gdal.open(path.join(result.published, output));
+      try {
+        expect(ds.srs?.isSame(target)).toBe(true);
+        const [x0, w, , y0, , h] = ds.geoTransform!;
+        expect([w, h]).toEqual([600, -600]);
+        expect(Math.abs(x0! % 600) + Math.abs(y0! % 600)).toBe(0);
+      } finally {
+        ds.close();
+      }
+    }
+  });
+
+  it("deletes the working copy of the outputs when delete_intermediate is set, after publishing", async () => {
+    const { jobId, status, published } = await run([SCENES.south.id], { delete_intermediate: true });
+    expect(status.status).toBe("successful");
+    await expect(fs.access(path.join(store.jobDir(jobId), "output"))).rejects.toThrow();
+    expect(await listFiles(published)).toContain(
+      `output/preprocess/${SCENES.south.id}/${SCENES.south.id}_B2_dn.tif`,
+    );
+  });
+
+  it("fails only the scene whose MTL is broken, naming the field", async () => {
+    const sceneDir = path.join(sandbox.storage, "l8-l2a-products/tiles/016/037", SCENES.l1.id);
+    const mtlPath = path.join(sceneDir, `${SCENES.l1.id}_MTL.txt`);
+    const original = await fs.readFile(mtlPath, "utf8");
+    await fs.writeFile(mtlPath, original.replace(/ {4}FILE_NAME_BAND_3 = .*\n/, ""));
+    try {
+      const { status, log } = await run([SCENES.l1.id, SCENES.south.id]);
+      expect(status.status).toBe("failed");
+      expect(status.scenes[0]).toMatchObject({ status: "failed", outputs: [] });
+      expect(status.scenes[0]!.message).toMatch(/MTL has no PRODUCT_METADATA\.FILE_NAME_BAND_3/);
+      expect(status.scenes[1]!.status).toBe("successful");
+      expect(log).toMatch(new RegExp(`Image: ${SCENES.l1.id} FAILED: .*FILE_NAME_BAND_3`));
+    } finally {
+      await fs.writeFile(mtlPath, original);
+    }
+  });
+
+  it("does nothing for a job that is no longer waiting to run", async () => {
+    const jobId = uuidv7();
+    const now = new Date();
+    const request = { imagery_list: [SCENES.l2.id], resolution: 600, cores: 1, delete_intermediate: false };
+    await store.create(buildJobSpec(jobId, request, config, now), createAccepted(jobId, [SCENES.l2.id], now));
+    const dismissed = { ...(await store.readStatus(jobId)), status: "dismissed" as const };
+    await store.writeStatus(dismissed);
+    expect(await runJob(store.jobDir(jobId), { logger })).toBe("skipped");
+    expect(await store.readLog(jobId)).toBe("");
+  });
+});
