@@ -1,0 +1,167 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { StatusDocument } from "../../src/jobs/status-document.js";
+import { isAlive, waitFor } from "../helpers/alive.js";
+import { BUILT_SERVER, SCENES } from "../helpers/paths.js";
+import { createSandbox, type Sandbox } from "../helpers/sandbox.js";
+import { startServer, type ServerProcess } from "../helpers/server-process.js";
+
+// The real server and real workers as processes, over HTTP, on a temp copy of the real fixture scenes.
+
+const JOBS = "/agricarta/preprocessing";
+let sandbox: Sandbox | undefined;
+let server: ServerProcess | undefined;
+
+afterEach(async () => {
+  await server?.stop("SIGKILL");
+  server = undefined;
+  await sandbox?.remove();
+  sandbox = undefined;
+});
+
+async function submit(body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${server!.url}${JOBS}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+async function statusOf(jobId: string): Promise<StatusDocument> {
+  return (await (await fetch(`${server!.url}${JOBS}/${jobId}`)).json()) as StatusDocument;
+}
+
+function untilStatus(jobId: string, states: string[], timeoutMs = 120_000): Promise<StatusDocument> {
+  return waitFor(
+    async () => {
+      const doc = await statusOf(jobId);
+      return states.includes(doc.status) ? doc : undefined;
+    },
+    `job ${jobId} to become ${states.join(" or ")}`,
+    timeoutMs,
+  );
+}
+
+async function workerPidOf(jobId: string): Promise<number> {
+  const record = await fs.readFile(path.join(sandbox!.workingDir, jobId, "worker.json"), "utf8");
+  return (JSON.parse(record) as { pid: number }).pid;
+}
+
+describe("the service end to end", () => {
+  it("runs a job with one real and one missing scene to the end and publishes the real one", async () => {
+    sandbox = await createSandbox({
+      scenes: [SCENES.l2],
+      configLines: ["LOGGING_CONFIG: {console_level: INFO}"],
+    });
+    server = await startServer(sandbox);
+    const { status, json } = await submit({
+      imagery_list: [SCENES.l2.id, SCENES.missing.id],
+      resolution: 500,
+      cores: 2,
+      delete_intermediate: "False",
+    });
+    expect(status).toBe(202);
+    const jobId = json["jobID"] as string;
+
+    const done = await untilStatus(jobId, ["successful", "failed", "dismissed"]);
+    expect(done).toMatchObject({
+      status: "failed",
+      progress: 100,
+      outputDir: `agricarta/preprocessing/${jobId}`,
+    });
+    expect(done.scenes).toMatchObject([
+      { id: SCENES.l2.id, status: "successful" },
+      {
+        id: SCENES.missing.id,
+        status: "failed",
+        message: expect.stringMatching(/^Not found in imagery storage/),
+      },
+    ]);
+
+    const log = await (await fetch(`${server.url}${JOBS}/${jobId}/log`)).text();
+    expect(log).toContain(`Image: ${SCENES.l2.id} FOUND\nImage: ${SCENES.l2.id} COPIED\n`);
+    expect(log).toContain(`Image: ${SCENES.missing.id} NOT FOUND\n`);
+    expect(log).toMatch(/Preprocessing started\n[^]*Preprocessing finished\n$/);
+
+    const published = path.join(sandbox.storage, "agricarta", "preprocessing", jobId);
+    expect(await fs.readFile(path.join(published, "job_log.txt"), "utf8")).toBe(log);
+    for (const output of done.scenes[0]!.outputs) {
+      expect((await fs.stat(path.join(published, output))).size).toBeGreaterThan(1000);
+    }
+    const listed = (await (await fetch(`${server.url}${JOBS}?status=failed`)).json()) as {
+      jobs: { jobID: string }[];
+    };
+    expect(listed.jobs.map((j) => j.jobID)).toEqual([jobId]);
+  });
+
+  it("cancels a running job: its worker process group is gone, staging removed, nothing published", async () => {
+    sandbox = await createSandbox({ scenes: [SCENES.l2] });
+    server = await startServer(sandbox);
+    // A fine grid over a whole scene keeps the worker busy for a while.
+    const { json } = await submit({ imagery_list: [SCENES.l2.id], resolution: 10, cores: 1 });
+    const jobId = json["jobID"] as string;
+    await waitFor(async () => {
+      const doc = await statusOf(jobId);
+      return doc.status === "running" && doc.progress > 0;
+    }, "the job to be running");
+    const pid = await workerPidOf(jobId);
+    expect(isAlive(pid)).toBe(true);
+
+    const res = await fetch(`${server.url}${JOBS}/${jobId}`, { method: "DELETE" });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ jobID: jobId, status: "dismissed" });
+    expect(isAlive(pid)).toBe(false);
+    expect(() => process.kill(-pid, 0)).toThrow(/ESRCH/);
+    await expect(fs.access(path.join(sandbox.workingDir, jobId, "imagery"))).rejects.toThrow();
+    await expect(
+      fs.access(path.join(sandbox.storage, "agricarta", "preprocessing", jobId)),
+    ).rejects.toThrow();
+    expect((await statusOf(jobId)).status).toBe("dismissed");
+    expect((await fetch(`${server.url}/healthz`)).ok).toBe(true);
+  });
+
+  it("keeps a running worker through a server shutdown and restart, and the job still completes", async () => {
+    sandbox = await createSandbox({ scenes: [SCENES.l2] });
+    server = await startServer(sandbox);
+    const { json } = await submit({ imagery_list: [SCENES.l2.id], resolution: 60, cores: 1 });
+    const jobId = json["jobID"] as string;
+    await untilStatus(jobId, ["running"]);
+    const pid = await workerPidOf(jobId);
+
+    expect(await server.stop("SIGTERM")).toBe(0);
+    expect(isAlive(pid)).toBe(true);
+    server = await startServer(sandbox);
+    const done = await untilStatus(jobId, ["successful", "failed"]);
+    expect(done.status).toBe("successful");
+  });
+});
+
+describe("start-up with a bad config", () => {
+  it.each([
+    ["a missing required key", "PROJECTION", /invalid config .*: PROJECTION: is required/],
+    ["a resolution that is not a number", "RESOLUTION: ten", /RESOLUTION: .*expected number/],
+    ["a projection GDAL cannot read", 'PROJECTION: "+proj=nonsense"', /PROJECTION: GDAL cannot read it/],
+    [
+      "a geographic projection",
+      'PROJECTION: "EPSG:4326"',
+      /PROJECTION: is not a projected coordinate system/,
+    ],
+  ])("exits non-zero naming the key for %s", async (_what, line, message) => {
+    sandbox = await createSandbox({ scenes: [] });
+    const text = await fs.readFile(sandbox.configPath, "utf8");
+    const key = line.split(":")[0]!;
+    const lines = text.split("\n").filter((l) => !l.startsWith(`${key}:`));
+    if (line.includes(":")) lines.push(line);
+    await fs.writeFile(sandbox.configPath, lines.join("\n"));
+    const result = spawnSync(process.execPath, [BUILT_SERVER, "--config", sandbox.configPath], {
+      encoding: "utf8",
+      timeout: 30_000,
+      env: { ...process.env, PORT: "0" },
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(message);
+  });
+});

@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { waitFor } from "./alive.js";
+import { BUILT_SERVER } from "./paths.js";
+import type { Sandbox } from "./sandbox.js";
+
+// The real server as a process (dist/server.js, built by `npm test`'s pretest), on a free loopback port.
+
+export interface ServerProcess {
+  readonly url: string;
+  readonly pid: number;
+  /** Sends a signal and waits for the process to exit; resolves to its exit code. */
+  readonly stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+}
+
+export async function startServer(sandbox: Sandbox): Promise<ServerProcess> {
+  if (!fs.existsSync(BUILT_SERVER))
+    throw new Error(`${BUILT_SERVER} is missing: run \`npm run build\` first`);
+  const port = await freePort();
+  const log = fs.openSync(path.join(sandbox.root, "server.log"), "a");
+  const child = spawn(process.execPath, [BUILT_SERVER, "--config", sandbox.configPath], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ["ignore", log, log],
+  });
+  fs.closeSync(log);
+  const url = `http://127.0.0.1:${port}`;
+  const exited = once(child, "exit").then(([code]) => code as number | null);
+  await Promise.race([
+    waitFor(async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok, "the server to listen"),
+    exited.then((code) => {
+      throw new Error(
+        `server exited with ${code}: ${fs.readFileSync(path.join(sandbox.root, "server.log"), "utf8")}`,
+      );
+    }),
+  ]);
+  return Object.freeze({
+    url,
+    pid: child.pid!,
+    stop: (signal: NodeJS.Signals = "SIGTERM") => stop(child, signal, exited),
+  });
+}
+
+async function stop(
+  child: ChildProcess,
+  signal: NodeJS.Signals,
+  exited: Promise<number | null>,
+): Promise<number | null> {
+  if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  return exited;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0));
+    });
+    probe.on("error", reject);
+  });
+}
