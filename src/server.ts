@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createApp } from "./api/app.js";
+import { requestLimitsFrom } from "./api/preprocessing-request.js";
 import { createReadinessCheck } from "./api/readiness.js";
 import { ConfigError, configPathFrom, loadConfig } from "./config/load-config.js";
 import { LocalExecutor } from "./executors/local-executor.js";
@@ -47,12 +48,7 @@ async function main(): Promise<void> {
   const app = createApp({
     jobs,
     logger,
-    limits: {
-      maxScenes: config.maxScenesPerJob,
-      maxCores: config.cpuCores,
-      defaultResolution: config.resolution,
-      defaultDeleteIntermediate: config.deleteIntermediate,
-    },
+    limits: requestLimitsFrom(config),
     checkReadiness: createReadinessCheck({
       workingDir: config.workingDir,
       imageryStorage: config.imageryStorage,

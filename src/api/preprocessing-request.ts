@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Config } from "../config/config.js";
 import { parseLandsatSceneId, SceneIdError } from "../imagery/landsat-scene-id.js";
 import type { JobRequest } from "../jobs/job-spec.js";
 import { JobStateSchema } from "../jobs/status-document.js";
@@ -11,6 +12,16 @@ export interface RequestLimits {
   readonly maxCores: number;
   readonly defaultResolution: number;
   readonly defaultDeleteIntermediate: boolean;
+}
+
+/** The limits a config sets on requests. */
+export function requestLimitsFrom(config: Config): RequestLimits {
+  return {
+    maxScenes: config.maxScenesPerJob,
+    maxCores: config.cpuCores,
+    defaultResolution: config.resolution,
+    defaultDeleteIntermediate: config.deleteIntermediate,
+  };
 }
 
 /** The coarsest grid a job may ask for, in metres. */

@@ -93,5 +93,17 @@ export function preprocessingRoutes(deps: PreprocessingRoutesDeps): Router {
     res.json(statusView(req, await deps.jobs.cancel(jobId)));
   });
 
+  // A known path with a method it does not serve: 405 with the methods it does.
+  for (const [route, allow] of [
+    [JOBS_PATH, "GET, POST"],
+    [`${JOBS_PATH}/:jobId`, "GET, DELETE"],
+    [`${JOBS_PATH}/:jobId/log`, "GET"],
+  ] as const) {
+    router.all(route, (req, res) => {
+      res.setHeader("Allow", allow);
+      throw new HttpProblem(405, "Method Not Allowed", `${req.method} is not served here; use ${allow}.`);
+    });
+  }
+
   return router;
 }

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { createApp } from "../../src/api/app.js";
 import type { ReadinessCheck } from "../../src/api/health-routes.js";
+import { requestLimitsFrom } from "../../src/api/preprocessing-request.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import type { Config } from "../../src/config/config.js";
 import { LocalExecutor } from "../../src/executors/local-executor.js";
@@ -43,12 +44,7 @@ export function createTestService(sandbox: Sandbox, options: TestServiceOptions)
   const app = createApp({
     jobs,
     logger,
-    limits: {
-      maxScenes: config.maxScenesPerJob,
-      maxCores: config.cpuCores,
-      defaultResolution: config.resolution,
-      defaultDeleteIntermediate: config.deleteIntermediate,
-    },
+    limits: requestLimitsFrom(config),
     checkReadiness: () =>
       Promise.resolve(options.readiness ?? [{ name: "test", ok: true, detail: "always ready" }]),
   });

@@ -76,6 +76,18 @@ describe("service endpoints", () => {
     expect(res.body).toMatchObject({ status: 404, title: "Not Found" });
   });
 
+  it.each([
+    ["put", "/agricarta/preprocessing", "GET, POST"],
+    ["patch", "/agricarta/preprocessing/01a2109b-646a-7495-9dde-b4be9f8fb147", "GET, DELETE"],
+    ["post", "/agricarta/preprocessing/01a2109b-646a-7495-9dde-b4be9f8fb147/log", "GET"],
+  ] as const)("answers %s %s with 405 and Allow: %s", async (method, url, allow) => {
+    const res = await request(service.app)[method](url);
+    expect(res.status).toBe(405);
+    expect(res.type).toMatch(PROBLEM);
+    expect(res.headers["allow"]).toBe(allow);
+    expect(await workingDirEntries()).toEqual([]);
+  });
+
   it("sends a request id back, keeping a sane incoming one", async () => {
     expect(
       (await request(service.app).get("/healthz").set("x-request-id", "abc-123")).headers["x-request-id"],
