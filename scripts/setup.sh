@@ -38,6 +38,11 @@ fi
 # 3. Dependencies. gdal-async is built from source against the system GDAL (its prebuilt binaries come from
 #    outside the registry), for Node 24's ABI: npm_config_nodedir points node-gyp at Node 24's headers.
 export npm_config_nodedir="$node_home"
+# npm run by this Node reads its global npmrc under .tools/, not the system's: trust the system's CA bundle
+# explicitly, as the system npm does (it matters behind a TLS-inspecting proxy).
+if [ -z "${npm_config_cafile:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+  export npm_config_cafile=/etc/ssl/certs/ca-certificates.crt
+fi
 export npm_config_build_from_source=true
 export npm_config_shared_gdal=true
 stamp="$repo/node_modules/.agricarta-setup"
