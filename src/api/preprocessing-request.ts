@@ -1,7 +1,9 @@
 import { z } from "zod";
 import type { Config } from "../config/config.js";
 import { parseLandsatSceneId, SceneIdError } from "../imagery/landsat-scene-id.js";
-import type { JobRequest } from "../jobs/job-spec.js";
+import { ProductSchema } from "../config/config-schema.js";
+import { ReflectanceTypeSchema, ResamplingSchema, type JobRequest } from "../jobs/job-spec.js";
+import { productsForLevel } from "../pipeline/products.js";
 import { JobStateSchema } from "../jobs/status-document.js";
 
 // What POST /agricarta/preprocessing accepts. Scene ids must be real Landsat ids, which also keeps path tricks
@@ -74,8 +76,33 @@ export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<Job
         .max(limits.maxCores, `must be at most ${limits.maxCores} (CPU_CORES)`)
         .default(limits.maxCores),
       delete_intermediate: SeedBooleanSchema.default(limits.defaultDeleteIntermediate),
+      product: ProductSchema.optional(),
+      resampling: ResamplingSchema.optional(),
+      reflectance_type: ReflectanceTypeSchema.optional(),
     })
-    .transform((body): JobRequest => body);
+    .superRefine((body, ctx) => {
+      // A product asked for by name that a scene's level cannot give is known now: refuse it now.
+      if (body.product === undefined) return;
+      for (const id of body.imagery_list) {
+        const level = parseLandsatSceneId(id).level?.slice(0, 2) as "L1" | "L2" | undefined;
+        if (level !== undefined && !productsForLevel(level).includes(body.product)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["product"],
+            message: `${body.product} cannot be made from ${id} (a ${level} product gives ${productsForLevel(level).join(", ")})`,
+          });
+        }
+      }
+    })
+    .transform((body): JobRequest => {
+      const { product, resampling, reflectance_type, ...rest } = body;
+      return {
+        ...rest,
+        ...(product === undefined ? {} : { product }),
+        ...(resampling === undefined ? {} : { resampling }),
+        ...(reflectance_type === undefined ? {} : { reflectance_type }),
+      };
+    });
 }
 
 export const ListQuerySchema = z.strictObject({

@@ -1,15 +1,25 @@
 import { z } from "zod";
 import { LandsatBandSchema, ProductSchema } from "../config/config-schema.js";
+import { RESAMPLING_METHODS } from "../pipeline/resampling.js";
 
 // job.json: the validated request plus every parameter the worker needs, resolved from the config when the job
 // was accepted. Written once by the API; the worker reads nothing else, so a config change never alters a job
 // that is already queued or running.
+
+export const ResamplingSchema = z.enum(RESAMPLING_METHODS);
+export const ReflectanceTypeSchema = z.enum(["int16", "float32"]);
 
 export const JobRequestSchema = z.strictObject({
   imagery_list: z.array(z.string()).min(1),
   resolution: z.number().positive(),
   cores: z.number().int().positive(),
   delete_intermediate: z.boolean(),
+  /** Overrides PARAMS.LC8.product for this job. */
+  product: ProductSchema.optional(),
+  /** For continuous bands; QA bands are always resampled with nearest. Default bilinear. */
+  resampling: ResamplingSchema.optional(),
+  /** How reflectance is stored: int16 scaled by 1e-4 (default) or float32. */
+  reflectance_type: ReflectanceTypeSchema.optional(),
 });
 export type JobRequest = z.infer<typeof JobRequestSchema>;
 

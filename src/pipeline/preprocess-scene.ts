@@ -1,45 +1,90 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { warpBand, type Grid } from "./warp-band.js";
+import type { LandsatBand, Product } from "../config/config-schema.js";
+import { bandFile, type LandsatMetadata } from "../imagery/landsat-metadata.js";
+import { conversionVrt } from "./conversion-vrt.js";
+import { commonExtent, projectedExtent, type Extent, type Grid } from "./grid.js";
+import { bandConversion, type BandConversion, type ReflectanceType } from "./products.js";
+import { warpBand, type Resampling } from "./warp-band.js";
 
-// A scene's bands through the pipeline into output/preprocess/<scene_id>/<scene_id>_<band>_<product>.tif.
-// Today the product is the scene's digital numbers on the job grid; radiometric products build on this.
-
-export interface SceneBand {
-  readonly band: string;
-  readonly file: string;
-}
+// A scene's bands through the pipeline: product conversion (virtual), warp onto the job grid, COG, into
+// output/preprocess/<scene_id>/<scene_id>_<band>_<quantity>.tif.
 
 export interface PreprocessSceneOptions {
   readonly sceneId: string;
-  readonly bands: readonly SceneBand[];
+  /** The folder holding the scene's files (staged copy or the volume itself). */
+  readonly sceneDir: string;
+  readonly metadata: LandsatMetadata;
+  readonly bands: readonly LandsatBand[];
+  readonly product: Product;
+  readonly reflectanceType: ReflectanceType;
+  readonly resampling: Resampling;
+  /** Every band on one extent: the footprint common to all of them. */
+  readonly resampClip: boolean;
   /** output/preprocess of the job. */
   readonly outputRoot: string;
   readonly grid: Grid;
   readonly threads: number;
-  /** Called after each band with the number of bands done. */
-  readonly onBand?: (done: number, band: string) => Promise<void> | void;
+  /** Called after each band with the band's name. */
+  readonly onBand?: (band: LandsatBand) => Promise<void> | void;
 }
 
-export const PRODUCT_DN = "dn";
+export interface SceneOutput {
+  readonly band: LandsatBand;
+  /** Relative to outputRoot. */
+  readonly file: string;
+  readonly conversion: BandConversion;
+}
 
-/** Returns the written files, relative to outputRoot. */
-export async function preprocessScene(options: PreprocessSceneOptions): Promise<string[]> {
+/** Everything that can fail on the metadata is checked before any pixel is read. */
+export async function preprocessScene(options: PreprocessSceneOptions): Promise<SceneOutput[]> {
+  const plan = options.bands.map((band) => ({
+    band,
+    source: path.join(options.sceneDir, bandFile(options.metadata, band)),
+    conversion: bandConversion(options.metadata, band, options.product, options.reflectanceType),
+  }));
+  const extent = options.resampClip
+    ? sharedExtent(
+        plan.map((p) => p.source),
+        options.grid,
+      )
+    : undefined;
+
   const sceneOut = path.join(options.outputRoot, options.sceneId);
   await fs.mkdir(sceneOut, { recursive: true });
-  const outputs: string[] = [];
-  for (const [index, { band, file }] of options.bands.entries()) {
-    const name = `${options.sceneId}_${band}_${PRODUCT_DN}.tif`;
-    await warpBand({
-      source: file,
-      target: path.join(sceneOut, name),
-      grid: options.grid,
-      threads: options.threads,
-      resampling: "bilinear",
-      nodata: 0,
-    });
-    outputs.push(path.join(options.sceneId, name));
-    await options.onBand?.(index + 1, band);
+  const outputs: SceneOutput[] = [];
+  for (const { band, source, conversion } of plan) {
+    const name = `${options.sceneId}_${band}_${conversion.quantity}.tif`;
+    const virtual = conversion.linear === undefined ? undefined : conversionVrt(source, conversion);
+    try {
+      await warpBand({
+        source: virtual?.path ?? source,
+        target: path.join(sceneOut, name),
+        grid: options.grid,
+        extent,
+        threads: options.threads,
+        resampling: options.resampling,
+        srcNodata: conversion.linear === undefined ? 0 : conversion.nodata,
+        dstNodata: conversion.nodata,
+        outputType: conversion.dataType,
+        description: conversion.description,
+        unscale: conversion.unscale,
+        overviewResampling: "AVERAGE",
+      });
+    } finally {
+      virtual?.release();
+    }
+    outputs.push({ band, file: path.join(options.sceneId, name), conversion });
+    await options.onBand?.(band);
   }
   return outputs;
+}
+
+function sharedExtent(sources: readonly string[], grid: Grid): Extent {
+  const extent = commonExtent(
+    sources.map((s) => projectedExtent(s, grid)),
+    grid.resolution,
+  );
+  if (extent === undefined) throw new Error("the bands share no footprint at this resolution");
+  return extent;
 }

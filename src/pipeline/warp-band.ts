@@ -1,59 +1,119 @@
+import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import gdal from "gdal-async";
+import { escapeXml } from "./escape-xml.js";
+import type { Extent, Grid } from "./grid.js";
+import type { Resampling } from "./resampling.js";
 
-// One band onto the job's grid: reprojected to the site projection at the requested resolution, with the
-// origin snapped to multiples of the resolution (gdalwarp -tap), so every output of every job lines up.
+// One band onto the job grid, written as a Cloud-Optimized GeoTIFF. The warp is a virtual step (a warped VRT)
+// that the COG writer reads once, so converting, warping and writing take a single pass over the pixels.
 
-export type Resampling = "near" | "bilinear" | "cubic" | "cubicspline" | "lanczos" | "average" | "mode";
+export type { Resampling } from "./resampling.js";
 
-export interface Grid {
-  /** PROJ string, WKT or EPSG:n. */
-  readonly projection: string;
-  /** Pixel size in projection units (metres). */
-  readonly resolution: number;
-}
-
-export interface WarpBandOptions {
-  readonly source: string;
-  readonly target: string;
+export interface WarpOptions {
   readonly grid: Grid;
+  /** A fixed extent on the grid (resamp_clip); without it the band keeps its own extent, snapped (-tap). */
+  readonly extent?: Extent | undefined;
   readonly threads: number;
   readonly resampling: Resampling;
-  /** Landsat DN 0 is fill: it stays nodata through the warp. */
-  readonly nodata: number;
+  readonly srcNodata: number;
+  readonly dstNodata: number;
+  /** Output data type; the source's when undefined. */
+  readonly outputType?: "Int16" | "Float32" | undefined;
+}
+
+export interface WarpBandOptions extends WarpOptions {
+  readonly source: string;
+  readonly target: string;
+  readonly description: string;
+  /** Written into the file so that GDAL and rasterio unscale stored values to physical ones. */
+  readonly unscale?: { readonly scale: number; readonly offset: number } | undefined;
+  /** Overviews average continuous values; categorical bands (QA) take the nearest. */
+  readonly overviewResampling: "AVERAGE" | "NEAREST";
 }
 
 /** The gdalwarp arguments for a band; the same list works with the gdalwarp command. */
-export function warpArguments(options: Omit<WarpBandOptions, "source" | "target">): string[] {
+export function warpArguments(options: WarpOptions): string[] {
   const res = String(options.grid.resolution);
+  const placement = options.extent === undefined ? ["-tap"] : ["-te", ...options.extent.map(String)];
   return [
     ["-t_srs", options.grid.projection],
     ["-tr", res, res],
-    ["-tap"],
+    placement,
     ["-r", options.resampling],
-    ["-srcnodata", String(options.nodata)],
-    ["-dstnodata", String(options.nodata)],
+    ["-srcnodata", String(options.srcNodata)],
+    ["-dstnodata", String(options.dstNodata)],
+    options.outputType === undefined ? [] : ["-ot", options.outputType],
     ["-multi"],
     ["-wo", `NUM_THREADS=${options.threads}`],
-    ["-of", "GTiff"],
-    ["-co", "TILED=YES"],
-    ["-co", "COMPRESS=DEFLATE"],
-    ["-co", "PREDICTOR=2"],
   ].flat();
 }
 
-/** Warps under a temporary name and renames, so a reader never opens half a band. */
+/** COG creation options: tiled, DEFLATE with the predictor that suits the type, internal overviews. */
+export function cogArguments(threads: number, overviewResampling: "AVERAGE" | "NEAREST"): string[] {
+  return [
+    ["-of", "COG"],
+    ["-co", "COMPRESS=DEFLATE"],
+    ["-co", "PREDICTOR=YES"],
+    ["-co", "BLOCKSIZE=512"],
+    ["-co", `OVERVIEW_RESAMPLING=${overviewResampling}`],
+    ["-co", `NUM_THREADS=${threads}`],
+    ["-co", "BIGTIFF=IF_SAFER"],
+  ].flat();
+}
+
+/** Writes under a temporary name and renames, so a reader never opens half a band. */
 export async function warpBand(options: WarpBandOptions): Promise<void> {
   const partial = `${options.target}.partial`;
-  const source = await gdal.openAsync(options.source);
+  const virtual = `/vsimem/agricarta-warp-${randomUUID()}.vrt`;
   try {
-    const output = await gdal.warpAsync(partial, null, [source], warpArguments(options));
-    output.close();
+    const source = await gdal.openAsync(options.source);
+    try {
+      const warped = await gdal.warpAsync(virtual, null, [source], [...warpArguments(options), "-of", "VRT"]);
+      warped.close();
+    } finally {
+      source.close();
+    }
+    describeVirtualBand(virtual, options);
+    const warped = await gdal.openAsync(virtual);
+    try {
+      const cog = await gdal.translateAsync(
+        partial,
+        warped,
+        cogArguments(options.threads, options.overviewResampling),
+      );
+      cog.close();
+    } finally {
+      warped.close();
+    }
   } catch (error) {
     await fs.rm(partial, { force: true });
     throw error;
   } finally {
-    source.close();
+    releaseQuietly(virtual);
   }
   await fs.rename(partial, options.target);
+}
+
+/**
+ * Adds the band's description and scale/offset to the warped VRT, so the COG written from it carries them
+ * (gdal-async exposes no band description setter).
+ */
+function describeVirtualBand(virtual: string, options: WarpBandOptions): void {
+  const xml = gdal.vsimem.release(virtual).toString("utf8");
+  const fields = [`<Description>${escapeXml(options.description)}</Description>`];
+  if (options.unscale !== undefined) {
+    fields.push(`<Offset>${options.unscale.offset}</Offset>`, `<Scale>${options.unscale.scale}</Scale>`);
+  }
+  const described = xml.replace(/(<VRTRasterBand\b[^>]*>)/, `$1\n    ${fields.join("\n    ")}`);
+  if (described === xml) throw new Error("the warped VRT has no raster band to describe");
+  gdal.vsimem.set(Buffer.from(described, "utf8"), virtual);
+}
+
+function releaseQuietly(path: string): void {
+  try {
+    gdal.vsimem.release(path);
+  } catch {
+    // already released, or never written
+  }
 }

@@ -1,9 +1,9 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import gdal from "gdal-async";
-import { bandFileName } from "../imagery/band-files.js";
 import { parseLandsatSceneId } from "../imagery/landsat-scene-id.js";
 import { LANDSAT_TILES, locateLandsatScene } from "../imagery/locate-scene.js";
+import { readLandsatMetadata } from "../imagery/landsat-metadata.js";
 import { readMtl } from "../imagery/mtl.js";
 import { archiveScene, copyScene } from "../imagery/stage-scene.js";
 import { JOB_FILES, JobStore } from "../jobs/job-store.js";
@@ -11,6 +11,7 @@ import type { JobSpec } from "../jobs/job-spec.js";
 import { markFailed, markFinished, markProgress, markRunning, updateScene } from "../jobs/transitions.js";
 import type { Logger } from "../logging/create-logger.js";
 import { preprocessScene } from "../pipeline/preprocess-scene.js";
+import { DEFAULT_RESAMPLING } from "../pipeline/resampling.js";
 import { publishJob } from "./publish-job.js";
 import { StatusReporter } from "./status-reporter.js";
 
@@ -68,6 +69,7 @@ async function processJob(
   const { request, resolved } = spec;
   const imageryDir = path.join(jobDir, JOB_FILES.imagery);
   const outputRoot = path.join(jobDir, JOB_FILES.output, "preprocess");
+  const product = request.product ?? resolved.product;
   gdal.config.set("GDAL_NUM_THREADS", String(request.cores));
 
   await log(
@@ -77,6 +79,7 @@ async function processJob(
     `Resolution: ${request.resolution}`,
     `Delete intermediate: ${request.delete_intermediate ? "True" : "False"}`,
     `Cores: ${request.cores}`,
+    `Product: ${product}`,
   );
 
   // Work units for progress: staging and archiving each scene, then each of its bands.
@@ -118,17 +121,22 @@ async function processJob(
   for (const { id, dir } of staged) {
     await scene(id, { message: "Preprocessing" });
     try {
-      const mtl = await readMtl(dir, id);
-      const bands = resolved.bands.map((band) => ({ band, file: path.join(dir, bandFileName(mtl, band)) }));
+      const metadata = readLandsatMetadata(await readMtl(dir, id));
       const outputs = await preprocessScene({
         sceneId: id,
-        bands,
+        sceneDir: dir,
+        metadata,
+        bands: resolved.bands,
+        product,
+        reflectanceType: request.reflectance_type ?? "int16",
+        resampling: request.resampling ?? DEFAULT_RESAMPLING,
+        resampClip: resolved.resampClip,
         outputRoot,
         grid: { projection: resolved.projection, resolution: request.resolution },
         threads: request.cores,
-        onBand: (_done, band) => advance(1, `${id} ${band} done`),
+        onBand: (band) => advance(1, `${id} ${band} done`),
       });
-      const published = outputs.map((file) => path.join(JOB_FILES.output, "preprocess", file));
+      const published = outputs.map((o) => path.join(JOB_FILES.output, "preprocess", o.file));
       await scene(id, { status: "successful", message: "Preprocessed", outputs: published });
       await log(`Image: ${id} PREPROCESSED`);
     } catch (error) {

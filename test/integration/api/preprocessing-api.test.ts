@@ -177,6 +177,27 @@ describe("POST /agricarta/preprocessing", () => {
     expect(await workingDirEntries()).toEqual([]);
   });
 
+  it("refuses a product a scene's level cannot give, naming the scene, and creates nothing", async () => {
+    const res = await submit({ imagery_list: [OTHER, SCENE], product: "toa" });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      { field: "product", message: `toa cannot be made from ${OTHER} (a L2 product gives dn, sr)` },
+    ]);
+    expect(await workingDirEntries()).toEqual([]);
+    const ok = await submit({
+      imagery_list: [SCENE],
+      product: "toa",
+      resampling: "cubic",
+      reflectance_type: "float32",
+    });
+    expect(ok.status).toBe(202);
+    const spec = JSON.parse(
+      await fs.readFile(path.join(sandbox.workingDir, ok.body.jobID, "job.json"), "utf8"),
+    );
+    expect(spec.request).toMatchObject({ product: "toa", resampling: "cubic", reflectance_type: "float32" });
+    expect((await submit({ imagery_list: [SCENE], resampling: "fastest" })).status).toBe(400);
+  });
+
   it("refuses malformed JSON with 400 and creates nothing", async () => {
     const res = await request(service.app)
       .post("/agricarta/preprocessing")

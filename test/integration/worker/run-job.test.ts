@@ -30,7 +30,11 @@ afterAll(() => sandbox.remove());
 
 async function run(
   imagery_list: string[],
-  options: { resolution?: number; delete_intermediate?: boolean } = {},
+  options: {
+    resolution?: number;
+    delete_intermediate?: boolean;
+    product?: "dn" | "radiance" | "toa" | "sr";
+  } = {},
 ): Promise<{ jobId: string; status: StatusDocument; log: string; published: string }> {
   const jobId = uuidv7();
   const now = new Date();
@@ -39,6 +43,7 @@ async function run(
     resolution: options.resolution ?? 600,
     cores: 2,
     delete_intermediate: options.delete_intermediate ?? false,
+    ...(options.product === undefined ? {} : { product: options.product }),
   };
   await store.create(buildJobSpec(jobId, request, config, now), createAccepted(jobId, imagery_list, now));
   await runJob(store.jobDir(jobId), { logger });
@@ -92,6 +97,7 @@ describe("runJob", () => {
       "Resolution: 600",
       "Delete intermediate: False",
       "Cores: 2",
+      "Product: dn",
       `Image: ${SCENES.l2.id} FOUND`,
       `Image: ${SCENES.l2.id} COPIED`,
       `Image: ${SCENES.missing.id} NOT FOUND`,
@@ -150,12 +156,64 @@ describe("runJob", () => {
       const { status, log } = await run([SCENES.l1.id, SCENES.south.id]);
       expect(status.status).toBe("failed");
       expect(status.scenes[0]).toMatchObject({ status: "failed", outputs: [] });
-      expect(status.scenes[0]!.message).toMatch(/MTL has no PRODUCT_METADATA\.FILE_NAME_BAND_3/);
+      expect(status.scenes[0]!.message).toMatch(/MTL names no file for band B3 \(FILE_NAME_BAND_3\)/);
       expect(status.scenes[1]!.status).toBe("successful");
       expect(log).toMatch(new RegExp(`Image: ${SCENES.l1.id} FAILED: .*FILE_NAME_BAND_3`));
     } finally {
       await fs.writeFile(mtlPath, original);
     }
+  });
+
+  it("makes the product asked for: TOA reflectance from Level-1, SR from Level-2, stored as scaled Int16 COGs", async () => {
+    const l1 = await run([SCENES.l1.id], { product: "toa" });
+    expect(l1.status.status).toBe("successful");
+    const l2 = await run([SCENES.l2.id], { product: "sr" });
+    expect(l2.status.status).toBe("successful");
+    for (const [result, quantity, word] of [
+      [l1, "toa", "top-of-atmosphere"],
+      [l2, "sr", "surface"],
+    ] as const) {
+      for (const output of result.status.scenes[0]!.outputs) {
+        expect(output).toMatch(new RegExp(`_B[234]_${quantity}\\.tif$`));
+        const ds = gdal.open(path.join(result.published, output));
+        try {
+          const band = ds.bands.get(1);
+          expect(band.dataType).toBe(gdal.GDT_Int16);
+          expect(band.scale).toBe(1e-4);
+          expect(band.noDataValue).toBe(-32768);
+          expect(band.description).toContain(word);
+          expect((ds.getMetadata("IMAGE_STRUCTURE") as Record<string, string>)["LAYOUT"]).toBe("COG");
+          const stats = band.getStatistics(false, true) as { min: number; max: number };
+          // reflectance, once unscaled, is physically plausible
+          expect(stats.min * 1e-4).toBeGreaterThan(-0.25);
+          expect(stats.max * 1e-4).toBeLessThan(2);
+        } finally {
+          ds.close();
+        }
+      }
+    }
+    expect(l1.log).toContain("Product: toa\n");
+  });
+
+  it("fails a scene whose level cannot give the product, with a clear message", async () => {
+    const { status } = await run([SCENES.l1.id, SCENES.l2.id], { product: "sr" });
+    expect(status.scenes[0]).toMatchObject({ status: "failed" });
+    expect(status.scenes[0]!.message).toMatch(/product sr cannot be made from a L1TP scene/);
+    expect(status.scenes[1]!.status).toBe("successful");
+  });
+
+  it("puts every band of a scene on one extent and size with resamp_clip", async () => {
+    const { status, published } = await run([SCENES.l2.id], { resolution: 500 });
+    const shapes = status.scenes[0]!.outputs.map((output) => {
+      const ds = gdal.open(path.join(published, output));
+      try {
+        return { transform: ds.geoTransform, size: ds.rasterSize };
+      } finally {
+        ds.close();
+      }
+    });
+    expect(shapes).toHaveLength(3);
+    expect(new Set(shapes.map((s) => JSON.stringify(s))).size).toBe(1);
   });
 
   it("does nothing for a job that is no longer waiting to run", async () => {

@@ -1,0 +1,50 @@
+import { randomUUID } from "node:crypto";
+import gdal from "gdal-async";
+import { escapeXml } from "./escape-xml.js";
+import type { BandConversion } from "./products.js";
+
+// A band's product as a virtual raster: GDAL reads the DNs and applies scale and offset on the fly, treating
+// DN 0 as fill, so the conversion costs nothing beyond the warp that reads it.
+
+export interface VirtualBand {
+  /** A /vsimem/ path GDAL can open; release() frees it. */
+  readonly path: string;
+  readonly release: () => void;
+}
+
+export function conversionVrt(sourceFile: string, conversion: BandConversion): VirtualBand {
+  if (conversion.linear === undefined || conversion.dataType === undefined) {
+    throw new Error(`${conversion.quantity} needs no conversion`);
+  }
+  const source = gdal.open(sourceFile);
+  let xml: string;
+  try {
+    const { x, y } = source.rasterSize;
+    const transform = source.geoTransform;
+    if (transform === null) throw new Error(`${sourceFile} has no geotransform`);
+    xml = [
+      `<VRTDataset rasterXSize="${x}" rasterYSize="${y}">`,
+      `  <SRS>${escapeXml(source.srs?.toWKT() ?? "")}</SRS>`,
+      `  <GeoTransform>${transform.map(String).join(", ")}</GeoTransform>`,
+      `  <VRTRasterBand dataType="${conversion.dataType}" band="1">`,
+      `    <NoDataValue>${conversion.nodata}</NoDataValue>`,
+      `    <ComplexSource>`,
+      `      <SourceFilename relativeToVRT="0">${escapeXml(sourceFile)}</SourceFilename>`,
+      `      <SourceBand>1</SourceBand>`,
+      `      <SrcRect xOff="0" yOff="0" xSize="${x}" ySize="${y}"/>`,
+      `      <DstRect xOff="0" yOff="0" xSize="${x}" ySize="${y}"/>`,
+      // Fill pixels are skipped, so they keep the band's nodata value.
+      `      <NODATA>0</NODATA>`,
+      `      <ScaleOffset>${conversion.linear.offset}</ScaleOffset>`,
+      `      <ScaleRatio>${conversion.linear.scale}</ScaleRatio>`,
+      `    </ComplexSource>`,
+      `  </VRTRasterBand>`,
+      `</VRTDataset>`,
+    ].join("\n");
+  } finally {
+    source.close();
+  }
+  const path = `/vsimem/agricarta-${randomUUID()}.vrt`;
+  gdal.vsimem.set(Buffer.from(xml, "utf8"), path);
+  return { path, release: () => gdal.vsimem.release(path) };
+}
