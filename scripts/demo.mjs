@@ -9,9 +9,10 @@ import { fileURLToPath } from "node:url";
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const run = path.join(repo, "demo-run");
 const storage = path.join(run, "storage");
-const scenes = [
-  "LC08_L2SP_017036_20130419_20200913_02_T2", // Collection 2 Level-2, bundled
-  "LC08_L1TP_016037_20170813_20170814_01_RT", // Collection 1 Level-1, bundled
+// One job per product the bundled scenes can give: surface reflectance from Level-2, TOA from Level-1.
+const jobs = [
+  { imagery_list: ["LC08_L2SP_017036_20130419_20200913_02_T2"], product: "sr" },
+  { imagery_list: ["LC08_L1TP_016037_20170813_20170814_01_RT"], product: "toa" },
 ];
 
 // 1. The imagery volume: a copy of examples/storage, so nothing is ever written next to the samples.
@@ -38,9 +39,14 @@ try {
   await waitFor(async () => (await fetch(`${base}/readyz`)).ok, 30_000, "the server to become ready");
   console.log(`server ready at ${base} (log: ${path.relative(repo, path.join(run, "server.log"))})`);
 
+  for (const job of jobs) await runJob({ ...job, resolution: 500, cores: 2, delete_intermediate: false });
+} finally {
+  stop();
+}
+
+async function runJob(body) {
   // 3. Submit as the seed's clients do.
-  const body = { imagery_list: scenes, resolution: 500, cores: 2, delete_intermediate: false };
-  console.log(`POST /agricarta/preprocessing ${JSON.stringify(body)}`);
+  console.log(`\nPOST /agricarta/preprocessing ${JSON.stringify(body)}`);
   const submitted = await fetch(`${base}/agricarta/preprocessing`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -68,20 +74,19 @@ try {
   );
 
   // 5. Where the results are.
-  console.log(`\njob ${status.jobID}: ${status.status} - ${status.message}`);
+  console.log(`job ${status.jobID}: ${status.status} - ${status.message}`);
   for (const scene of status.scenes) {
     console.log(`  ${scene.id}: ${scene.status} (${scene.message})`);
     for (const output of scene.outputs) console.log(`    ${output}`);
   }
   const published = path.join(storage, status.outputDir ?? "");
-  console.log(`\nresults published in ${path.relative(process.cwd(), published) || "."}/`);
+  console.log(`results published in ${path.relative(process.cwd(), published) || "."}/`);
   console.log(`job log (GET /agricarta/preprocessing/${status.jobID}/log):`);
-  console.log((await (await fetch(`${base}/agricarta/preprocessing/${status.jobID}/log`)).text()).trimEnd());
+  const log = await (await fetch(`${base}/agricarta/preprocessing/${status.jobID}/log`)).text();
+  console.log(log.trimEnd().replace(/^/gm, "  | "));
   if (status.status !== "successful" || !fs.existsSync(published)) {
     throw new Error(`the demo job did not succeed; see ${path.relative(process.cwd(), run)}/workingdir`);
   }
-} finally {
-  stop();
 }
 
 function freePort() {
