@@ -19,6 +19,8 @@ export const LandsatMetadataSchema = z.strictObject({
   /** L1TP, L1GT, L1GS, L2SP, L2SR. */
   processingLevel: z.string().regex(/^L[12]/),
   sunElevation: z.number().gt(0).max(90),
+  /** DATE_ACQUIRED with SCENE_CENTER_TIME, as an ISO timestamp. */
+  acquiredAt: z.iso.datetime({ offset: true, local: false }),
   bandFiles: bandRecord(z.string()),
   /** QA_PIXEL (Collection 2) or BQA (Collection 1). */
   qaPixelFile: z.string().optional(),
@@ -121,6 +123,7 @@ export function readLandsatMetadata(mtl: MtlGroup): LandsatMetadata {
     collection: collectionField === undefined ? null : Number(collectionField) === 1 ? 1 : 2,
     processingLevel,
     sunElevation: image.number("SUN_ELEVATION"),
+    acquiredAt: acquisitionTime(layout === LAYOUTS.collection2 ? image : contents),
     bandFiles,
     ...(qaPixel === undefined
       ? {}
@@ -193,6 +196,18 @@ class Fields {
     if (mult === undefined) return undefined;
     return { mult, add: this.number(addKey) };
   }
+}
+
+/** Collection 2 keeps the acquisition time in IMAGE_ATTRIBUTES, Collection 1 in PRODUCT_METADATA. */
+function acquisitionTime(group: Fields): string {
+  const date = group.string("DATE_ACQUIRED");
+  const time = group.string("SCENE_CENTER_TIME");
+  // e.g. 2017-08-13 and 15:54:15.7884640Z: keep milliseconds, as ISO 8601 readers expect.
+  const match = /^(\d{2}:\d{2}:\d{2})(\.\d+)?Z$/.exec(time);
+  if (match === null)
+    throw new MtlError(`MTL ${group.where}.SCENE_CENTER_TIME is not hh:mm:ss[.f]Z: ${time}`);
+  const fraction = (match[2] ?? ".0").slice(1, 4).padEnd(3, "0");
+  return `${date}T${match[1]}.${fraction}Z`;
 }
 
 function plainFileName(name: string, field: string): string {

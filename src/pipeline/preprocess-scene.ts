@@ -5,7 +5,7 @@ import { bandFile, type LandsatMetadata } from "../imagery/landsat-metadata.js";
 import { conversionVrt } from "./conversion-vrt.js";
 import { commonExtent, projectedExtent, type Extent, type Grid } from "./grid.js";
 import { bandConversion, type BandConversion, type ReflectanceType } from "./products.js";
-import { warpBand, type Resampling } from "./warp-band.js";
+import { warpBand, type Resampling, type WarpOptions } from "./warp-band.js";
 
 // A scene's bands through the pipeline: product conversion (virtual), warp onto the job grid, COG, into
 // output/preprocess/<scene_id>/<scene_id>_<band>_<quantity>.tif.
@@ -36,8 +36,14 @@ export interface SceneOutput {
   readonly conversion: BandConversion;
 }
 
+export interface SceneResult {
+  readonly outputs: SceneOutput[];
+  /** The warp every band went through (for provenance). */
+  readonly warp: WarpOptions;
+}
+
 /** Everything that can fail on the metadata is checked before any pixel is read. */
-export async function preprocessScene(options: PreprocessSceneOptions): Promise<SceneOutput[]> {
+export async function preprocessScene(options: PreprocessSceneOptions): Promise<SceneResult> {
   const plan = options.bands.map((band) => ({
     band,
     source: path.join(options.sceneDir, bandFile(options.metadata, band)),
@@ -49,6 +55,7 @@ export async function preprocessScene(options: PreprocessSceneOptions): Promise<
         options.grid,
       )
     : undefined;
+  const warp = { grid: options.grid, extent, threads: options.threads, resampling: options.resampling };
 
   const sceneOut = path.join(options.outputRoot, options.sceneId);
   await fs.mkdir(sceneOut, { recursive: true });
@@ -60,10 +67,7 @@ export async function preprocessScene(options: PreprocessSceneOptions): Promise<
       await warpBand({
         source: virtual?.path ?? source,
         target: path.join(sceneOut, name),
-        grid: options.grid,
-        extent,
-        threads: options.threads,
-        resampling: options.resampling,
+        ...warp,
         srcNodata: conversion.linear === undefined ? 0 : conversion.nodata,
         dstNodata: conversion.nodata,
         outputType: conversion.dataType,
@@ -77,7 +81,7 @@ export async function preprocessScene(options: PreprocessSceneOptions): Promise<
     outputs.push({ band, file: path.join(options.sceneId, name), conversion });
     await options.onBand?.(band);
   }
-  return outputs;
+  return { outputs, warp: { ...warp, srcNodata: 0, dstNodata: 0 } };
 }
 
 function sharedExtent(sources: readonly string[], grid: Grid): Extent {

@@ -5,8 +5,8 @@ import { escapeXml } from "./escape-xml.js";
 import type { Extent, Grid } from "./grid.js";
 import type { Resampling } from "./resampling.js";
 
-// One band onto the job grid, written as a Cloud-Optimized GeoTIFF. The warp is a virtual step (a warped VRT)
-// that the COG writer reads once, so converting, warping and writing take a single pass over the pixels.
+// One band onto the job grid, written as a Cloud-Optimized GeoTIFF. The product conversion is virtual (it
+// happens as the warp reads), the warp runs once with every thread, and the COG is written from its result.
 
 export type { Resampling } from "./resampling.js";
 
@@ -62,35 +62,58 @@ export function cogArguments(threads: number, overviewResampling: "AVERAGE" | "N
   ].flat();
 }
 
-/** Writes under a temporary name and renames, so a reader never opens half a band. */
+/**
+ * Warps with all threads into an uncompressed tiled GeoTIFF beside the target, then writes the COG from it
+ * (compression and overviews read that file, not the warp again), under a temporary name that is renamed at
+ * the end: a reader never opens half a band.
+ */
 export async function warpBand(options: WarpBandOptions): Promise<void> {
+  const warpedFile = `${options.target}.warped.tif`;
   const partial = `${options.target}.partial`;
-  const virtual = `/vsimem/agricarta-warp-${randomUUID()}.vrt`;
+  const virtual = `/vsimem/agricarta-band-${randomUUID()}.vrt`;
   try {
     const source = await gdal.openAsync(options.source);
     try {
-      const warped = await gdal.warpAsync(virtual, null, [source], [...warpArguments(options), "-of", "VRT"]);
+      const warped = await gdal.warpAsync(
+        warpedFile,
+        null,
+        [source],
+        [
+          ...warpArguments(options),
+          ...["-of", "GTiff", "-co", "TILED=YES", "-co", "BLOCKXSIZE=512", "-co", "BLOCKYSIZE=512"],
+          ...["-co", "BIGTIFF=IF_SAFER"],
+        ],
+      );
       warped.close();
     } finally {
       source.close();
     }
+    // A virtual copy of the warped band, described, is what the COG writer reads.
+    const warped = await gdal.openAsync(warpedFile);
+    try {
+      const view = await gdal.translateAsync(virtual, warped, ["-of", "VRT"]);
+      view.close();
+    } finally {
+      warped.close();
+    }
     describeVirtualBand(virtual, options);
-    const warped = await gdal.openAsync(virtual);
+    const described = await gdal.openAsync(virtual);
     try {
       const cog = await gdal.translateAsync(
         partial,
-        warped,
+        described,
         cogArguments(options.threads, options.overviewResampling),
       );
       cog.close();
     } finally {
-      warped.close();
+      described.close();
     }
   } catch (error) {
     await fs.rm(partial, { force: true });
     throw error;
   } finally {
     releaseQuietly(virtual);
+    await fs.rm(warpedFile, { force: true });
   }
   await fs.rename(partial, options.target);
 }

@@ -11,6 +11,7 @@ import type { JobSpec } from "../jobs/job-spec.js";
 import { markFailed, markFinished, markProgress, markRunning, updateScene } from "../jobs/transitions.js";
 import type { Logger } from "../logging/create-logger.js";
 import { preprocessScene } from "../pipeline/preprocess-scene.js";
+import { writeSceneMetadata } from "../pipeline/scene-metadata.js";
 import { DEFAULT_RESAMPLING } from "../pipeline/resampling.js";
 import { publishJob } from "./publish-job.js";
 import { StatusReporter } from "./status-reporter.js";
@@ -23,6 +24,9 @@ export interface RunJobOptions {
   readonly logger: Logger;
   readonly now?: () => Date;
 }
+
+/** MB of GDAL block cache per worker. */
+const WORKER_CACHE_MB = 256;
 
 export type RunJobOutcome = "finished" | "failed" | "skipped";
 
@@ -71,6 +75,8 @@ async function processJob(
   const outputRoot = path.join(jobDir, JOB_FILES.output, "preprocess");
   const product = request.product ?? resolved.product;
   gdal.config.set("GDAL_NUM_THREADS", String(request.cores));
+  // GDAL's block cache defaults to 5 % of the machine's memory; a worker needs far less (see npm run bench).
+  gdal.config.set("GDAL_CACHEMAX", String(WORKER_CACHE_MB));
 
   await log(
     `Imagery names: ${request.imagery_list.join(",")}`,
@@ -122,7 +128,8 @@ async function processJob(
     await scene(id, { message: "Preprocessing" });
     try {
       const metadata = readLandsatMetadata(await readMtl(dir, id));
-      const outputs = await preprocessScene({
+      const grid = { projection: resolved.projection, resolution: request.resolution };
+      const result = await preprocessScene({
         sceneId: id,
         sceneDir: dir,
         metadata,
@@ -132,11 +139,25 @@ async function processJob(
         resampling: request.resampling ?? DEFAULT_RESAMPLING,
         resampClip: resolved.resampClip,
         outputRoot,
-        grid: { projection: resolved.projection, resolution: request.resolution },
+        grid,
         threads: request.cores,
         onBand: (band) => advance(1, `${id} ${band} done`),
       });
-      const published = outputs.map((o) => path.join(JOB_FILES.output, "preprocess", o.file));
+      const metadataFiles = await writeSceneMetadata({
+        jobId: spec.jobId,
+        sceneId: id,
+        metadata,
+        product,
+        grid,
+        warp: result.warp,
+        outputRoot,
+        metadataRoot: path.join(jobDir, JOB_FILES.output, "metadata"),
+        outputs: result.outputs,
+      });
+      const published = [
+        ...result.outputs.map((o) => path.join(JOB_FILES.output, "preprocess", o.file)),
+        ...metadataFiles.map((file) => path.join(JOB_FILES.output, file)),
+      ];
       await scene(id, { status: "successful", message: "Preprocessed", outputs: published });
       await log(`Image: ${id} PREPROCESSED`);
     } catch (error) {

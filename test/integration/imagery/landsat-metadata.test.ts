@@ -46,6 +46,7 @@ describe.each([SCENES.l2, SCENES.south])("Collection 2 Level-2 MTL of $id", (sce
     expect(metadata!.productId).toBe(scene.id);
     expect(metadata!.processingLevel).toBe("L2SP");
     expect(metadata!.sunElevation).toBe(sr.properties["eo:sun_elevation"]);
+    expect(metadata!.acquiredAt.slice(0, 10)).toBe(sr.properties["datetime"]);
     expect(metadata!.collection).toBe(Number(sr.properties["landsat:collection_number"]));
     for (const n of [1, 2, 3, 4, 5, 6, 7] as const) {
       const band = `B${n}` as const;
@@ -72,6 +73,7 @@ describe("Collection 1 Level-1 MTL", () => {
       collection: 1,
       processingLevel: "L1TP",
       sunElevation: 62.17310472,
+      acquiredAt: "2017-08-13T15:54:15.788Z",
       qaPixelFile: `${SCENES.l1.id}_BQA.TIF`,
     });
     expect(bandFile(metadata, "B4")).toBe(`${SCENES.l1.id}_B4.TIF`);
@@ -87,7 +89,7 @@ describe("Collection 1 Level-1 MTL", () => {
 describe("MTL errors name what is wrong", () => {
   const C2 = (contents: string, extra = ""): string =>
     `GROUP = LANDSAT_METADATA_FILE\nGROUP = PRODUCT_CONTENTS\n${contents}\nEND_GROUP = PRODUCT_CONTENTS\n` +
-    `GROUP = IMAGE_ATTRIBUTES\nSUN_ELEVATION = 45.0\nEND_GROUP = IMAGE_ATTRIBUTES\n${extra}END_GROUP = LANDSAT_METADATA_FILE\nEND\n`;
+    `GROUP = IMAGE_ATTRIBUTES\nSUN_ELEVATION = 45.0\nDATE_ACQUIRED = 2020-08-14\nSCENE_CENTER_TIME = "15:54:15.7884640Z"\nEND_GROUP = IMAGE_ATTRIBUTES\n${extra}END_GROUP = LANDSAT_METADATA_FILE\nEND\n`;
   const ok = 'LANDSAT_PRODUCT_ID = "X"\nPROCESSING_LEVEL = "L1TP"\nCOLLECTION_NUMBER = 02';
 
   it.each([
@@ -118,6 +120,7 @@ describe("MTL errors name what is wrong", () => {
       /MTL has no LANDSAT_METADATA_FILE\.LEVEL1_RADIOMETRIC_RESCALING\.RADIANCE_ADD_BAND_4/,
     ],
     [C2(`${ok}\nFILE_NAME_BAND_4 = "../../etc/passwd"`), /FILE_NAME_BAND_4 is not a plain file name/],
+    [C2(ok).replace('"15:54:15.7884640Z"', '"noon"'), /IMAGE_ATTRIBUTES\.SCENE_CENTER_TIME is not hh:mm:ss/],
   ])("readLandsatMetadata refuses a bad MTL (%#)", (text, message) => {
     expect(() => readLandsatMetadata(parseMtlText(text))).toThrow(MtlError);
     expect(() => readLandsatMetadata(parseMtlText(text))).toThrow(message);

@@ -51,7 +51,7 @@ async function run(
     grid,
     threads: 2,
   });
-  return outputs.map((o) => shape(path.join(out, root, o.file)));
+  return outputs.outputs.map((o) => shape(path.join(out, root, o.file)));
 }
 
 describe("the job grid", () => {

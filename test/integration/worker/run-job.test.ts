@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import gdal from "gdal-async";
@@ -55,6 +56,10 @@ async function run(
   };
 }
 
+function rasters(status: StatusDocument): string[] {
+  return status.scenes.flatMap((s) => s.outputs).filter((o) => o.endsWith(".tif"));
+}
+
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
   return entries
@@ -83,9 +88,11 @@ describe("runJob", () => {
     expect(status.scenes[1]!.message).toBe(
       `Not found in imagery storage at l8-l2a-products/tiles/015/028/${SCENES.missing.id}`,
     );
-    expect(status.scenes[0]!.outputs).toEqual(
-      ["B2", "B3", "B4"].map((b) => `output/preprocess/${SCENES.l2.id}/${SCENES.l2.id}_${b}_dn.tif`),
-    );
+    expect(status.scenes[0]!.outputs).toEqual([
+      ...["B2", "B3", "B4"].map((b) => `output/preprocess/${SCENES.l2.id}/${SCENES.l2.id}_${b}_dn.tif`),
+      `output/metadata/${SCENES.l2.id}.json`,
+      `output/metadata/${SCENES.l2.id}.stac.json`,
+    ]);
   });
 
   it("writes the seed's job_log.txt lines, in order", () => {
@@ -118,14 +125,14 @@ describe("runJob", () => {
     expect(await fs.readFile(path.join(published, "job_log.txt"), "utf8")).toBe(result.log);
     await expect(fs.access(path.join(store.jobDir(jobId), "imagery"))).rejects.toThrow();
     // intermediate outputs are kept in the working directory unless asked otherwise
-    expect(await listFiles(path.join(store.jobDir(jobId), "output"))).toHaveLength(6);
+    expect(await listFiles(path.join(store.jobDir(jobId), "output"))).toHaveLength(10);
     const siblings = await fs.readdir(path.dirname(published));
     expect(siblings.filter((n) => n.startsWith("."))).toEqual([]);
   });
 
   it("puts every output on the job grid: configured CRS, requested pixel size, aligned origin", () => {
     const target = gdal.SpatialReference.fromProj4(ALBERS_CANADA);
-    for (const output of result.status.scenes.flatMap((s) => s.outputs)) {
+    for (const output of rasters(result.status)) {
       const ds = gdal.open(path.join(result.published, output));
       try {
         expect(ds.srs?.isSame(target)).toBe(true);
@@ -173,7 +180,7 @@ describe("runJob", () => {
       [l1, "toa", "top-of-atmosphere"],
       [l2, "sr", "surface"],
     ] as const) {
-      for (const output of result.status.scenes[0]!.outputs) {
+      for (const output of rasters(result.status)) {
         expect(output).toMatch(new RegExp(`_B[234]_${quantity}\\.tif$`));
         const ds = gdal.open(path.join(result.published, output));
         try {
@@ -204,7 +211,7 @@ describe("runJob", () => {
 
   it("puts every band of a scene on one extent and size with resamp_clip", async () => {
     const { status, published } = await run([SCENES.l2.id], { resolution: 500 });
-    const shapes = status.scenes[0]!.outputs.map((output) => {
+    const shapes = rasters(status).map((output) => {
       const ds = gdal.open(path.join(published, output));
       try {
         return { transform: ds.geoTransform, size: ds.rasterSize };
@@ -214,6 +221,55 @@ describe("runJob", () => {
     });
     expect(shapes).toHaveLength(3);
     expect(new Set(shapes.map((s) => JSON.stringify(s))).size).toBe(1);
+  });
+
+  it("writes a metadata JSON and a STAC Item per scene, with checksums, footprint and provenance", async () => {
+    const { jobId, published, status } = result;
+    const scene = SCENES.l2.id;
+    const item = JSON.parse(
+      await fs.readFile(path.join(published, `output/metadata/${scene}.stac.json`), "utf8"),
+    );
+    expect(item).toMatchObject({ type: "Feature", stac_version: "1.0.0", id: scene });
+    expect(item.properties.datetime).toBe("2013-04-19T16:01:51.829Z");
+    expect(item.properties["agricarta:provenance"]).toMatchObject({
+      jobId,
+      inputs: [scene],
+      gdalVersion: gdal.version,
+      warpOptions: expect.arrayContaining(["-t_srs", ALBERS_CANADA, "-tr", "600", "-te"]),
+    });
+    // the footprint is around path 17 / row 36 (Tennessee), longitude first
+    const [west, south, east, north] = item.bbox as number[];
+    expect(west).toBeGreaterThan(-90);
+    expect(east).toBeLessThan(-80);
+    expect(south).toBeGreaterThan(33);
+    expect(north).toBeLessThan(39);
+    expect(Object.keys(item.assets)).toEqual(["B2", "B3", "B4"]);
+    for (const [band, asset] of Object.entries(
+      item.assets as Record<
+        string,
+        Record<string, unknown> & { href: string; "eo:bands": { name: string }[] }
+      >,
+    )) {
+      const file = path.join(published, "output/metadata", asset.href);
+      const bytes = await fs.readFile(file);
+      expect(asset["file:checksum"]).toBe(`1220${createHash("sha256").update(bytes).digest("hex")}`);
+      expect(asset["file:size"]).toBe(bytes.length);
+      expect(asset["eo:bands"][0]?.name).toBe(band);
+      const ds = gdal.open(file);
+      try {
+        expect(asset["proj:shape"]).toEqual([ds.rasterSize.y, ds.rasterSize.x]);
+        expect(asset["proj:transform"]).toEqual(ds.geoTransform);
+      } finally {
+        ds.close();
+      }
+    }
+    const document = JSON.parse(
+      await fs.readFile(path.join(published, `output/metadata/${scene}.json`), "utf8"),
+    );
+    expect(document).toMatchObject({ sceneId: scene, product: "dn", processingLevel: "L2SP" });
+    expect(document.bands.map((b: { file: string }) => `output/${b.file}`)).toEqual(
+      rasters(status).filter((o) => o.includes(scene)),
+    );
   });
 
   it("does nothing for a job that is no longer waiting to run", async () => {

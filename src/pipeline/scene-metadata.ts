@@ -1,0 +1,174 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import fs from "node:fs/promises";
+import path from "node:path";
+import gdal from "gdal-async";
+import type { Product } from "../config/config-schema.js";
+import type { LandsatMetadata } from "../imagery/landsat-metadata.js";
+import { writeFileAtomic } from "../jobs/atomic-write.js";
+import type { Grid } from "./grid.js";
+import type { SceneOutput } from "./preprocess-scene.js";
+import { stacItem, type StacAssetInput } from "./stac-item.js";
+import { warpArguments, type WarpOptions } from "./warp-band.js";
+
+// Per processed scene: output/metadata/<scene_id>.json (what was made, from what, how) and a STAC Item
+// (<scene_id>.stac.json) that catalogues and notebooks can read.
+
+export interface SceneMetadataInput {
+  readonly jobId: string;
+  readonly sceneId: string;
+  readonly metadata: LandsatMetadata;
+  readonly product: Product;
+  readonly grid: Grid;
+  readonly warp: WarpOptions;
+  /** output/preprocess and output/metadata of the job. */
+  readonly outputRoot: string;
+  readonly metadataRoot: string;
+  readonly outputs: readonly SceneOutput[];
+}
+
+/** Returns the two files written, relative to metadataRoot's parent (the job's output/ folder). */
+export async function writeSceneMetadata(input: SceneMetadataInput): Promise<string[]> {
+  await fs.mkdir(input.metadataRoot, { recursive: true });
+  const warpOptions = warpArguments(input.warp);
+  const assets: StacAssetInput[] = [];
+  const bands = [];
+  let footprint: [number, number][] = [];
+  let wkt2 = "";
+  let epsg: number | null = null;
+  for (const output of input.outputs) {
+    const file = path.join(input.outputRoot, output.file);
+    const raster = describeRaster(file);
+    footprint = raster.footprint;
+    wkt2 = raster.wkt2;
+    epsg = raster.epsg;
+    const { conversion } = output;
+    const checksum = await sha256Multihash(file);
+    const size = (await fs.stat(file)).size;
+    assets.push({
+      band: output.band,
+      href: path.relative(input.metadataRoot, file),
+      title: conversion.description,
+      dataType: raster.dataType,
+      nodata: conversion.nodata,
+      scale: conversion.unscale?.scale,
+      offset: conversion.unscale?.offset,
+      unit: conversion.units,
+      resolution: input.grid.resolution,
+      shape: raster.shape,
+      transform: raster.transform,
+      checksum,
+      size,
+    });
+    bands.push({
+      band: output.band,
+      file: path.join("preprocess", output.file),
+      quantity: conversion.quantity,
+      description: conversion.description,
+      units: conversion.units,
+      dataType: raster.dataType,
+      nodata: conversion.nodata,
+      conversion: conversion.linear ?? null,
+      unscale: conversion.unscale ?? null,
+      shape: raster.shape,
+      geoTransform: raster.transform,
+      sha256: checksum.slice(4),
+      bytes: size,
+    });
+  }
+  const provenance = {
+    jobId: input.jobId,
+    inputs: [input.sceneId],
+    gdalVersion: gdal.version,
+    warpOptions,
+    cogOptions: "COMPRESS=DEFLATE PREDICTOR=YES BLOCKSIZE=512 OVERVIEW_RESAMPLING=AVERAGE",
+  };
+  const document = {
+    sceneId: input.sceneId,
+    productId: input.metadata.productId,
+    processingLevel: input.metadata.processingLevel,
+    acquired: input.metadata.acquiredAt,
+    sunElevation: input.metadata.sunElevation,
+    product: input.product,
+    grid: { projection: input.grid.projection, resolution: input.grid.resolution },
+    bands,
+    provenance,
+  };
+  const item = stacItem({
+    id: input.sceneId,
+    datetime: input.metadata.acquiredAt,
+    ring: footprint,
+    projectionWkt2: wkt2,
+    epsg,
+    platform: `landsat-${input.sceneId.slice(3, 4)}`,
+    properties: {
+      "view:sun_elevation": input.metadata.sunElevation,
+      "processing:level": input.metadata.processingLevel,
+      "agricarta:product": input.product,
+      "agricarta:provenance": provenance,
+    },
+    assets,
+  });
+  const json = path.join(input.metadataRoot, `${input.sceneId}.json`);
+  const stac = path.join(input.metadataRoot, `${input.sceneId}.stac.json`);
+  await writeFileAtomic(json, `${JSON.stringify(document, null, 2)}\n`);
+  await writeFileAtomic(stac, `${JSON.stringify(item, null, 2)}\n`);
+  const base = path.dirname(input.metadataRoot);
+  return [path.relative(base, json), path.relative(base, stac)];
+}
+
+interface RasterFacts {
+  readonly dataType: string;
+  readonly shape: readonly [number, number];
+  readonly transform: readonly number[];
+  readonly wkt2: string;
+  readonly epsg: number | null;
+  /** The raster's outline in EPSG:4326, closed ring of lon/lat. */
+  readonly footprint: [number, number][];
+}
+
+function describeRaster(file: string): RasterFacts {
+  const ds = gdal.open(file);
+  try {
+    const { x, y } = ds.rasterSize;
+    const transform = ds.geoTransform!;
+    const srs = ds.srs!;
+    const [x0, w, , y0, , h] = transform as [number, number, number, number, number, number];
+    // OGC:CRS84 is WGS 84 with longitude first, as GeoJSON and STAC want it.
+    const wgs84 = gdal.SpatialReference.fromUserInput("OGC:CRS84");
+    const toWgs84 = new gdal.CoordinateTransformation(srs, wgs84);
+    const corners: [number, number][] = [
+      [x0, y0],
+      [x0 + w * x, y0],
+      [x0 + w * x, y0 + h * y],
+      [x0, y0 + h * y],
+      [x0, y0],
+    ];
+    const footprint = corners.map(([px, py]) => {
+      const p = toWgs84.transformPoint(px, py);
+      return [round(p.x), round(p.y)] as [number, number];
+    });
+    const code = srs.getAuthorityName(null) === "EPSG" ? Number(srs.getAuthorityCode(null)) : null;
+    return {
+      dataType: ds.bands.get(1).dataType ?? "unknown",
+      shape: [y, x],
+      transform: transform.slice(0, 6),
+      wkt2: srs.toWKT(),
+      epsg: code,
+      footprint,
+    };
+  } finally {
+    ds.close();
+  }
+}
+
+async function sha256Multihash(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  // multihash: 0x12 (sha2-256), 0x20 (32 bytes), digest
+  return `1220${hash.digest("hex")}`;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e7) / 1e7;
+}
