@@ -5,6 +5,7 @@ import { bandFile, type LandsatMetadata } from "../imagery/landsat-metadata.js";
 import { conversionVrt } from "./conversion-vrt.js";
 import { commonExtent, projectedExtent, type Extent, type Grid } from "./grid.js";
 import { bandConversion, type BandConversion, type ReflectanceType } from "./products.js";
+import { writeSceneStack } from "./scene-stack.js";
 import { warpBand, type Resampling, type WarpOptions } from "./warp-band.js";
 
 // A scene's bands through the pipeline: product conversion (virtual), warp onto the job grid, COG, into
@@ -38,6 +39,8 @@ export interface SceneOutput {
 
 export interface SceneResult {
   readonly outputs: SceneOutput[];
+  /** The multi-band VRT of the scene, relative to outputRoot; only when the bands share an extent. */
+  readonly stack: string | undefined;
   /** The warp every band went through (for provenance). */
   readonly warp: WarpOptions;
 }
@@ -81,7 +84,11 @@ export async function preprocessScene(options: PreprocessSceneOptions): Promise<
     outputs.push({ band, file: path.join(options.sceneId, name), conversion });
     await options.onBand?.(band);
   }
-  return { outputs, warp: { ...warp, srcNodata: 0, dstNodata: 0 } };
+  const stack =
+    extent === undefined || outputs.length < 2
+      ? undefined
+      : path.relative(options.outputRoot, await writeSceneStack(sceneOut, options.sceneId, outputs));
+  return { outputs, stack, warp: { ...warp, srcNodata: 0, dstNodata: 0 } };
 }
 
 function sharedExtent(sources: readonly string[], grid: Grid): Extent {

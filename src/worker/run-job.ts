@@ -156,6 +156,7 @@ async function processJob(
       });
       const published = [
         ...result.outputs.map((o) => path.join(JOB_FILES.output, "preprocess", o.file)),
+        ...(result.stack === undefined ? [] : [path.join(JOB_FILES.output, "preprocess", result.stack)]),
         ...metadataFiles.map((file) => path.join(JOB_FILES.output, file)),
       ];
       await scene(id, { status: "successful", message: "Preprocessed", outputs: published });

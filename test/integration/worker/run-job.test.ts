@@ -90,6 +90,7 @@ describe("runJob", () => {
     );
     expect(status.scenes[0]!.outputs).toEqual([
       ...["B2", "B3", "B4"].map((b) => `output/preprocess/${SCENES.l2.id}/${SCENES.l2.id}_${b}_dn.tif`),
+      `output/preprocess/${SCENES.l2.id}/${SCENES.l2.id}_stack.vrt`,
       `output/metadata/${SCENES.l2.id}.json`,
       `output/metadata/${SCENES.l2.id}.stac.json`,
     ]);
@@ -125,7 +126,7 @@ describe("runJob", () => {
     expect(await fs.readFile(path.join(published, "job_log.txt"), "utf8")).toBe(result.log);
     await expect(fs.access(path.join(store.jobDir(jobId), "imagery"))).rejects.toThrow();
     // intermediate outputs are kept in the working directory unless asked otherwise
-    expect(await listFiles(path.join(store.jobDir(jobId), "output"))).toHaveLength(10);
+    expect(await listFiles(path.join(store.jobDir(jobId), "output"))).toHaveLength(12);
     const siblings = await fs.readdir(path.dirname(published));
     expect(siblings.filter((n) => n.startsWith("."))).toEqual([]);
   });
@@ -221,6 +222,34 @@ describe("runJob", () => {
     });
     expect(shapes).toHaveLength(3);
     expect(new Set(shapes.map((s) => JSON.stringify(s))).size).toBe(1);
+  });
+
+  it("writes a multi-band VRT per scene that opens from the published folder with named bands", async () => {
+    const scene = SCENES.l2.id;
+    const stackPath = path.join(result.published, `output/preprocess/${scene}/${scene}_stack.vrt`);
+    const xml = await fs.readFile(stackPath, "utf8");
+    expect(xml).not.toContain(sandbox.root);
+    const stack = gdal.open(stackPath);
+    try {
+      expect(stack.bands.count()).toBe(3);
+      expect(stack.bands.map((b) => b.description)).toEqual([
+        "B2 digital number",
+        "B3 digital number",
+        "B4 digital number",
+      ]);
+      const band = gdal.open(path.join(result.published, `output/preprocess/${scene}/${scene}_B3_dn.tif`));
+      try {
+        const { x, y } = band.rasterSize;
+        expect(stack.rasterSize).toEqual({ x, y });
+        const fromStack = Array.from(stack.bands.get(2).pixels.read(0, 0, x, y), Number);
+        const fromBand = Array.from(band.bands.get(1).pixels.read(0, 0, x, y), Number);
+        expect(fromStack.filter((v, i) => v !== fromBand[i]).length).toBe(0);
+      } finally {
+        band.close();
+      }
+    } finally {
+      stack.close();
+    }
   });
 
   it("writes a metadata JSON and a STAC Item per scene, with checksums, footprint and provenance", async () => {
