@@ -13,13 +13,23 @@ export interface VirtualBand {
 }
 
 export function conversionVrt(sourceFile: string, conversion: BandConversion): VirtualBand {
-  if (conversion.linear === undefined || conversion.dataType === undefined) {
+  if (
+    (conversion.linear === undefined && conversion.perDn === undefined) ||
+    conversion.dataType === undefined
+  ) {
     throw new Error(`${conversion.quantity} needs no conversion`);
   }
   const source = gdal.open(sourceFile);
   let xml: string;
   try {
     const { x, y } = source.rasterSize;
+    const transformation =
+      conversion.linear !== undefined
+        ? [
+            `      <ScaleOffset>${conversion.linear.offset}</ScaleOffset>`,
+            `      <ScaleRatio>${conversion.linear.scale}</ScaleRatio>`,
+          ]
+        : [`      <LUT>${lookupTable(conversion.perDn!)}</LUT>`];
     const transform = source.geoTransform;
     if (transform === null) throw new Error(`${sourceFile} has no geotransform`);
     xml = [
@@ -35,8 +45,7 @@ export function conversionVrt(sourceFile: string, conversion: BandConversion): V
       `      <DstRect xOff="0" yOff="0" xSize="${x}" ySize="${y}"/>`,
       // Fill pixels are skipped, so they keep the band's nodata value.
       `      <NODATA>0</NODATA>`,
-      `      <ScaleOffset>${conversion.linear.offset}</ScaleOffset>`,
-      `      <ScaleRatio>${conversion.linear.scale}</ScaleRatio>`,
+      ...transformation,
       `    </ComplexSource>`,
       `  </VRTRasterBand>`,
       `</VRTDataset>`,
@@ -47,4 +56,17 @@ export function conversionVrt(sourceFile: string, conversion: BandConversion): V
   const path = `/vsimem/agricarta-${randomUUID()}.vrt`;
   gdal.vsimem.set(Buffer.from(xml, "utf8"), path);
   return { path, release: () => gdal.vsimem.release(path) };
+}
+
+/** DNs are 16-bit: a table over all of them is exact for every pixel, and GDAL reads it once. */
+const MAX_DN = 65_535;
+
+/**
+ * One entry per integer DN (1 to 65535; 0 is fill). The input is always an integer DN, so GDAL's linear
+ * interpolation between entries never comes into play: the table gives the formula's value exactly.
+ */
+function lookupTable(perDn: (dn: number) => number): string {
+  const entries: string[] = [];
+  for (let dn = 1; dn <= MAX_DN; dn++) entries.push(`${dn}:${perDn(dn)}`);
+  return entries.join(",");
 }

@@ -65,13 +65,14 @@ export async function preprocessScene(options: PreprocessSceneOptions): Promise<
   const outputs: SceneOutput[] = [];
   for (const { band, source, conversion } of plan) {
     const name = `${options.sceneId}_${band}_${conversion.quantity}.tif`;
-    const virtual = conversion.linear === undefined ? undefined : conversionVrt(source, conversion);
+    const converted = conversion.linear !== undefined || conversion.perDn !== undefined;
+    const virtual = converted ? conversionVrt(source, conversion) : undefined;
     try {
       await warpBand({
         source: virtual?.path ?? source,
         target: path.join(sceneOut, name),
         ...warp,
-        srcNodata: conversion.linear === undefined ? 0 : conversion.nodata,
+        srcNodata: converted ? conversion.nodata : 0,
         dstNodata: conversion.nodata,
         outputType: conversion.dataType,
         description: conversion.description,

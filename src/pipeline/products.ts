@@ -17,8 +17,10 @@ export interface BandConversion {
   readonly quantity: "dn" | "radiance" | "toa" | "sr" | "bt" | "st";
   readonly description: string;
   readonly units: string;
-  /** Stored value = scale * DN + offset; undefined for dn, which is copied as is. */
+  /** Stored value = scale * DN + offset; undefined for dn (copied as is) and for non-linear quantities. */
   readonly linear: { readonly scale: number; readonly offset: number } | undefined;
+  /** A non-linear quantity (brightness temperature) as a function of the integer DN, applied as a lookup table. */
+  readonly perDn?: ((dn: number) => number) | undefined;
   /** GDAL data type of the stored values; undefined keeps the source's. */
   readonly dataType: "Int16" | "Float32" | undefined;
   readonly nodata: number;
@@ -77,9 +79,14 @@ export function bandConversion(
     }
     case "toa": {
       if (isThermal(band)) {
-        throw new ProductError(
-          `brightness temperature for ${band} is not produced yet; ask for radiance, or leave ${band} out of the bands`,
-        );
+        // T = K2 / ln(K1 / L + 1), L = ML * Q + AL: not linear, but a function of the integer DN alone.
+        const { mult, add } = coefficient(metadata.radiance, "RADIANCE_MULT");
+        const { k1, k2 } = coefficient(metadata.thermal, "K1_CONSTANT");
+        return {
+          ...float("bt", `${band} brightness temperature`, "K", 1, 0),
+          linear: undefined,
+          perDn: (dn) => k2 / Math.log(k1 / (mult * dn + add) + 1),
+        };
       }
       // rho = (MR * Q + AR) / sin(sun elevation)
       const { mult, add } = coefficient(metadata.reflectance, "REFLECTANCE_MULT");
