@@ -31,6 +31,7 @@ async function populate(dir, count) {
         resampClip: true,
         logLevel: "info",
         heartbeatIntervalMs: 5000,
+        staging: "copy",
       },
     };
     let status = createAccepted(jobId, [SCENE], created);

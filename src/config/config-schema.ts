@@ -78,6 +78,7 @@ export const ConfigSchema = z.strictObject({
   MAX_SCENES_PER_JOB: positiveInt.max(10_000).default(100),
   HEARTBEAT_INTERVAL: z.number().positive().default(5),
   HEARTBEAT_TIMEOUT: z.number().positive().default(60),
+  STAGING: z.enum(["copy", "in_place"]).default("copy"),
 });
 
 /** config.yaml as written, before paths are resolved. */

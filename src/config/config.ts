@@ -27,6 +27,8 @@ export interface Config {
   readonly maxScenesPerJob: number;
   readonly heartbeatIntervalMs: number;
   readonly heartbeatTimeoutMs: number;
+  /** copy: stage each scene into the job (copy + tar.gz, as the seed); in_place: read it where it lies. */
+  readonly staging: "copy" | "in_place";
 }
 
 /** Resolves relative paths against the config file's folder, so a config can travel with its data. */
@@ -66,6 +68,7 @@ export function resolveConfig(
     maxScenesPerJob: raw.MAX_SCENES_PER_JOB,
     heartbeatIntervalMs: raw.HEARTBEAT_INTERVAL * 1000,
     heartbeatTimeoutMs: raw.HEARTBEAT_TIMEOUT * 1000,
+    staging: raw.STAGING,
   };
   return deepFreeze(config);
 }

@@ -17,6 +17,7 @@ export function buildJobSpec(jobId: string, request: JobRequest, config: Config,
       resampClip: config.landsat.resampClip,
       logLevel: config.logging.consoleLevel,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
+      staging: config.staging,
     },
   };
 }

@@ -37,6 +37,7 @@ export const JobSpecSchema = z.strictObject({
     resampClip: z.boolean(),
     logLevel: z.string(),
     heartbeatIntervalMs: z.number().positive(),
+    staging: z.enum(["copy", "in_place"]),
   }),
 });
 export type JobSpec = z.infer<typeof JobSpecSchema>;

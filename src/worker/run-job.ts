@@ -114,6 +114,12 @@ async function processJob(
       continue;
     }
     await log(`Image: ${id} FOUND`);
+    if (resolved.staging === "in_place") {
+      // Fast shared storage: read the scene where it lies; nothing is copied, nothing is written beside it.
+      await advance(2, `${id} found`);
+      staged.push({ id, dir: source });
+      continue;
+    }
     const dir = await copyScene(source, imageryDir, id);
     await log(`Image: ${id} COPIED`);
     await advance(1, `${id} copied`);

@@ -301,6 +301,30 @@ describe("runJob", () => {
     );
   });
 
+  it("reads scenes in place when STAGING is in_place: nothing copied, nothing written beside the inputs", async () => {
+    const inPlace = loadConfig(sandbox.configPath, {});
+    const sceneDir = path.join(sandbox.storage, "l8-l2a-products/tiles/001/062", SCENES.south.id);
+    const before = await listFiles(sceneDir);
+    const jobId = uuidv7();
+    const now = new Date();
+    const request = {
+      imagery_list: [SCENES.south.id],
+      resolution: 600,
+      cores: 1,
+      delete_intermediate: false,
+    };
+    const spec = buildJobSpec(jobId, request, { ...inPlace, staging: "in_place" }, now);
+    await store.create(spec, createAccepted(jobId, [SCENES.south.id], now));
+    const imagery = path.join(store.jobDir(jobId), "imagery");
+    await runJob(store.jobDir(jobId), { logger });
+    expect((await store.readStatus(jobId)).status).toBe("successful");
+    const log = await store.readLog(jobId);
+    expect(log).toContain(`Image: ${SCENES.south.id} FOUND\n`);
+    expect(log).not.toContain("COPIED");
+    await expect(fs.access(imagery)).rejects.toThrow();
+    expect(await listFiles(sceneDir)).toEqual(before);
+  });
+
   it("does nothing for a job that is no longer waiting to run", async () => {
     const jobId = uuidv7();
     const now = new Date();

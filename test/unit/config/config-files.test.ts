@@ -17,6 +17,7 @@ describe("shipped config files", () => {
       heartbeatIntervalMs: 5000,
       heartbeatTimeoutMs: 60_000,
       port: 5000,
+      staging: "copy",
       landsat: { bands: ["B2", "B3", "B4", "B5", "B6", "B7"], product: "sr", resampClip: true },
     });
   });
