@@ -3,6 +3,7 @@ import type { Config } from "../config/config.js";
 import { parseLandsatSceneId, SceneIdError } from "../imagery/landsat-scene-id.js";
 import { ProductSchema } from "../config/config-schema.js";
 import { ReflectanceTypeSchema, ResamplingSchema, type JobRequest } from "../jobs/job-spec.js";
+import { ClipSchema } from "../pipeline/area-of-interest.js";
 import { productsForLevel } from "../pipeline/products.js";
 import { JobStateSchema } from "../jobs/status-document.js";
 
@@ -79,6 +80,7 @@ export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<Job
       product: ProductSchema.optional(),
       resampling: ResamplingSchema.optional(),
       reflectance_type: ReflectanceTypeSchema.optional(),
+      clip: ClipSchema.optional(),
     })
     .superRefine((body, ctx) => {
       // A product asked for by name that a scene's level cannot give is known now: refuse it now.
@@ -95,9 +97,10 @@ export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<Job
       }
     })
     .transform((body): JobRequest => {
-      const { product, resampling, reflectance_type, ...rest } = body;
+      const { product, resampling, reflectance_type, clip, ...rest } = body;
       return {
         ...rest,
+        ...(clip === undefined ? {} : { clip }),
         ...(product === undefined ? {} : { product }),
         ...(resampling === undefined ? {} : { resampling }),
         ...(reflectance_type === undefined ? {} : { reflectance_type }),

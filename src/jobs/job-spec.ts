@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LandsatBandSchema, ProductSchema } from "../config/config-schema.js";
+import { ClipSchema } from "../pipeline/area-of-interest.js";
 import { RESAMPLING_METHODS } from "../pipeline/resampling.js";
 
 // job.json: the validated request plus every parameter the worker needs, resolved from the config when the job
@@ -20,6 +21,8 @@ export const JobRequestSchema = z.strictObject({
   resampling: ResamplingSchema.optional(),
   /** How reflectance is stored: int16 scaled by 1e-4 (default) or float32. */
   reflectance_type: ReflectanceTypeSchema.optional(),
+  /** Area of interest: GeoJSON Polygon/MultiPolygon or bbox, EPSG:4326. */
+  clip: ClipSchema.optional(),
 });
 export type JobRequest = z.infer<typeof JobRequestSchema>;
 

@@ -11,7 +11,8 @@ export function isTerminal(state: JobState): boolean {
   return TERMINAL_STATES.has(state);
 }
 
-export const SceneStateSchema = z.enum(["pending", "running", "successful", "failed"]);
+/** skipped: the scene lies outside the job's area of interest, so there is nothing to make from it. */
+export const SceneStateSchema = z.enum(["pending", "running", "successful", "skipped", "failed"]);
 export type SceneState = z.infer<typeof SceneStateSchema>;
 
 export const SceneEntrySchema = z.strictObject({

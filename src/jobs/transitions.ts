@@ -68,17 +68,25 @@ export function updateScene(
   };
 }
 
-/** Ends a running job: successful when every scene succeeded, failed (with the rest published) otherwise. */
+/**
+ * Ends a running job: successful when no scene failed (scenes outside the area of interest are skipped, not
+ * failed), failed (with the rest published) otherwise.
+ */
 export function markFinished(doc: StatusDocument, outputDir: string, now: Date): StatusDocument {
   requireState(doc, ["running"], "finished");
-  const failed = doc.scenes.filter((s) => s.status !== "successful");
+  const failed = doc.scenes.filter((s) => s.status !== "successful" && s.status !== "skipped");
+  const skipped = doc.scenes.filter((s) => s.status === "skipped");
+  const processed = doc.scenes.length - failed.length - skipped.length;
+  const parts = [`Processed ${processed} scene(s)`];
+  if (skipped.length > 0)
+    parts.push(`${skipped.length} outside the area of interest: ${skipped.map((s) => s.id).join(", ")}`);
   const at = now.toISOString();
   return {
     ...doc,
     status: failed.length === 0 ? "successful" : "failed",
     message:
       failed.length === 0
-        ? `Processed ${doc.scenes.length} scene(s)`
+        ? parts.join("; ")
         : `${failed.length} of ${doc.scenes.length} scene(s) failed: ${failed.map((s) => s.id).join(", ")}`,
     progress: 100,
     outputDir,
@@ -96,7 +104,7 @@ export function markFailed(doc: StatusDocument, reason: string, now: Date): Stat
     status: "failed",
     message: reason,
     scenes: doc.scenes.map((s) =>
-      s.status === "successful" || s.status === "failed" ? s : { ...s, status: "failed", message: reason },
+      s.status === "pending" || s.status === "running" ? { ...s, status: "failed", message: reason } : s,
     ),
     finished: at,
     updated: at,

@@ -50,3 +50,13 @@ export function commonExtent(extents: readonly Extent[], resolution: number): Ex
   ];
   return snapped[2] > snapped[0] && snapped[3] > snapped[1] ? snapped : undefined;
 }
+
+/** The smallest grid-aligned extent that covers every one of the extents. */
+export function coveringExtent(extents: readonly Extent[], resolution: number): Extent {
+  return [
+    Math.floor(Math.min(...extents.map((e) => e[0])) / resolution) * resolution,
+    Math.floor(Math.min(...extents.map((e) => e[1])) / resolution) * resolution,
+    Math.ceil(Math.max(...extents.map((e) => e[2])) / resolution) * resolution,
+    Math.ceil(Math.max(...extents.map((e) => e[3])) / resolution) * resolution,
+  ];
+}

@@ -3,7 +3,9 @@ import path from "node:path";
 import type { LandsatBand, Product } from "../config/config-schema.js";
 import { bandFile, type LandsatMetadata } from "../imagery/landsat-metadata.js";
 import { conversionVrt } from "./conversion-vrt.js";
-import { commonExtent, projectedExtent, type Extent, type Grid } from "./grid.js";
+import type { Clip } from "./area-of-interest.js";
+import { intersectExtents, prepareCutline } from "./clip-extent.js";
+import { commonExtent, coveringExtent, projectedExtent, type Extent, type Grid } from "./grid.js";
 import { bandConversion, type BandConversion, type ReflectanceType } from "./products.js";
 import { writeSceneStack } from "./scene-stack.js";
 import { warpBand, type Resampling, type WarpOptions } from "./warp-band.js";
@@ -26,6 +28,8 @@ export interface PreprocessSceneOptions {
   readonly outputRoot: string;
   readonly grid: Grid;
   readonly threads: number;
+  /** Cut every band to this area of interest (EPSG:4326). */
+  readonly clip?: Clip | undefined;
   /** Called after each band with the band's name. */
   readonly onBand?: (band: LandsatBand) => Promise<void> | void;
 }
@@ -47,19 +51,66 @@ export interface SceneResult {
 
 /** Everything that can fail on the metadata is checked before any pixel is read. */
 export async function preprocessScene(options: PreprocessSceneOptions): Promise<SceneResult> {
-  const plan = options.bands.map((band) => ({
+  const plan: BandPlan[] = options.bands.map((band) => ({
     band,
     source: path.join(options.sceneDir, bandFile(options.metadata, band)),
     conversion: bandConversion(options.metadata, band, options.product, options.reflectanceType),
   }));
-  const extent = options.resampClip
+  const { grid } = options;
+  const shared = options.resampClip
     ? sharedExtent(
         plan.map((p) => p.source),
-        options.grid,
+        grid,
       )
     : undefined;
-  const warp = { grid: options.grid, extent, threads: options.threads, resampling: options.resampling };
+  if (options.clip === undefined) {
+    return processBands(options, plan, {
+      grid,
+      extent: shared,
+      threads: options.threads,
+      resampling: options.resampling,
+    });
+  }
+  const cutline = prepareCutline(options.clip, grid);
+  try {
+    const scene =
+      shared ??
+      coveringExtent(
+        plan.map((p) => projectedExtent(p.source, grid)),
+        grid.resolution,
+      );
+    const extent = intersectExtents(scene, cutline.extent);
+    if (extent === undefined) {
+      throw new OutsideAreaOfInterestError(`${options.sceneId} does not intersect the area of interest`);
+    }
+    return await processBands(options, plan, {
+      grid,
+      extent,
+      threads: options.threads,
+      resampling: options.resampling,
+      cutline: cutline.path,
+    });
+  } finally {
+    cutline.release();
+  }
+}
 
+/** A scene that lies wholly outside the job's area of interest: reported, not processed. */
+export class OutsideAreaOfInterestError extends Error {
+  override readonly name = "OutsideAreaOfInterestError";
+}
+
+interface BandPlan {
+  readonly band: LandsatBand;
+  readonly source: string;
+  readonly conversion: BandConversion;
+}
+
+async function processBands(
+  options: PreprocessSceneOptions,
+  plan: readonly BandPlan[],
+  warp: Omit<WarpOptions, "srcNodata" | "dstNodata">,
+): Promise<SceneResult> {
   const sceneOut = path.join(options.outputRoot, options.sceneId);
   await fs.mkdir(sceneOut, { recursive: true });
   const outputs: SceneOutput[] = [];
@@ -86,7 +137,7 @@ export async function preprocessScene(options: PreprocessSceneOptions): Promise<
     await options.onBand?.(band);
   }
   const stack =
-    extent === undefined || outputs.length < 2
+    warp.extent === undefined || outputs.length < 2
       ? undefined
       : path.relative(options.outputRoot, await writeSceneStack(sceneOut, options.sceneId, outputs));
   return { outputs, stack, warp: { ...warp, srcNodata: 0, dstNodata: 0 } };

@@ -20,6 +20,8 @@ export interface WarpOptions {
   readonly dstNodata: number;
   /** Output data type; the source's when undefined. */
   readonly outputType?: "Int16" | "Float32" | undefined;
+  /** A polygon file (GeoJSON, EPSG:4326): pixels outside it become nodata. */
+  readonly cutline?: string | undefined;
 }
 
 export interface WarpBandOptions extends WarpOptions {
@@ -44,6 +46,7 @@ export function warpArguments(options: WarpOptions): string[] {
     ["-srcnodata", String(options.srcNodata)],
     ["-dstnodata", String(options.dstNodata)],
     options.outputType === undefined ? [] : ["-ot", options.outputType],
+    options.cutline === undefined ? [] : ["-cutline", options.cutline],
     ["-multi"],
     ["-wo", `NUM_THREADS=${options.threads}`],
   ].flat();

@@ -10,7 +10,7 @@ import { JOB_FILES, JobStore } from "../jobs/job-store.js";
 import type { JobSpec } from "../jobs/job-spec.js";
 import { markFailed, markFinished, markProgress, markRunning, updateScene } from "../jobs/transitions.js";
 import type { Logger } from "../logging/create-logger.js";
-import { preprocessScene } from "../pipeline/preprocess-scene.js";
+import { OutsideAreaOfInterestError, preprocessScene } from "../pipeline/preprocess-scene.js";
 import { writeSceneMetadata } from "../pipeline/scene-metadata.js";
 import { DEFAULT_RESAMPLING } from "../pipeline/resampling.js";
 import { publishJob } from "./publish-job.js";
@@ -147,6 +147,7 @@ async function processJob(
         outputRoot,
         grid,
         threads: request.cores,
+        clip: request.clip,
         onBand: (band) => advance(1, `${id} ${band} done`),
       });
       const metadataFiles = await writeSceneMetadata({
@@ -168,6 +169,12 @@ async function processJob(
       await scene(id, { status: "successful", message: "Preprocessed", outputs: published });
       await log(`Image: ${id} PREPROCESSED`);
     } catch (error) {
+      if (error instanceof OutsideAreaOfInterestError) {
+        await scene(id, { status: "skipped", message: "Outside the area of interest: nothing to make" });
+        await log(`Image: ${id} OUTSIDE AREA OF INTEREST`);
+        await advance(resolved.bands.length, `${id} outside the area of interest`);
+        continue;
+      }
       const message = (error as Error).message;
       logger.warn({ scene: id, err: error }, "scene failed");
       await fs.rm(path.join(outputRoot, id), { recursive: true, force: true });

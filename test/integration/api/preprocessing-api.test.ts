@@ -198,6 +198,25 @@ describe("POST /agricarta/preprocessing", () => {
     expect((await submit({ imagery_list: [SCENE], resampling: "fastest" })).status).toBe(400);
   });
 
+  it("takes an area of interest as GeoJSON or bbox, and names a bad one", async () => {
+    const triangle = {
+      type: "Polygon",
+      coordinates: [
+        [
+          [-83.6, 34.2],
+          [-82.4, 34.2],
+          [-83, 35.1],
+          [-83.6, 34.2],
+        ],
+      ],
+    };
+    expect((await submit({ imagery_list: [SCENE], clip: triangle })).status).toBe(202);
+    expect((await submit({ imagery_list: [SCENE], clip: [-83.5, 34, -82.5, 35] })).status).toBe(202);
+    const bad = await submit({ imagery_list: [SCENE], clip: [10, 10, 5, 20] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(["clip"]);
+  });
+
   it("refuses malformed JSON with 400 and creates nothing", async () => {
     const res = await request(service.app)
       .post("/agricarta/preprocessing")

@@ -35,6 +35,7 @@ async function run(
     resolution?: number;
     delete_intermediate?: boolean;
     product?: "dn" | "radiance" | "toa" | "sr";
+    clip?: [number, number, number, number];
   } = {},
 ): Promise<{ jobId: string; status: StatusDocument; log: string; published: string }> {
   const jobId = uuidv7();
@@ -45,6 +46,7 @@ async function run(
     cores: 2,
     delete_intermediate: options.delete_intermediate ?? false,
     ...(options.product === undefined ? {} : { product: options.product }),
+    ...(options.clip === undefined ? {} : { clip: options.clip }),
   };
   await store.create(buildJobSpec(jobId, request, config, now), createAccepted(jobId, imagery_list, now));
   await runJob(store.jobDir(jobId), { logger });
@@ -323,6 +325,16 @@ describe("runJob", () => {
     expect(log).not.toContain("COPIED");
     await expect(fs.access(imagery)).rejects.toThrow();
     expect(await listFiles(sceneDir)).toEqual(before);
+  });
+
+  it("reports a scene outside the area of interest as skipped, and the job still succeeds", async () => {
+    // A box around path 17 / row 36 only: the southern-hemisphere scene lies far outside it.
+    const { status, log } = await run([SCENES.l2.id, SCENES.south.id], { clip: [-83.5, 34.0, -82.5, 35.0] });
+    expect(status.status).toBe("successful");
+    expect(status.scenes.map((s) => s.status)).toEqual(["successful", "skipped"]);
+    expect(status.scenes[1]!.outputs).toEqual([]);
+    expect(status.message).toBe(`Processed 1 scene(s); 1 outside the area of interest: ${SCENES.south.id}`);
+    expect(log).toContain(`Image: ${SCENES.south.id} OUTSIDE AREA OF INTEREST\n`);
   });
 
   it("does nothing for a job that is no longer waiting to run", async () => {
