@@ -19,3 +19,8 @@ export const SCENES = {
   south: { id: "LC08_L2SP_001062_20201031_20201106_02_T2", path: "001", row: "062" },
   missing: { id: "LC08_L1TP_015028_20200814_20200822_01_T1", path: "015", row: "028" },
 } as const;
+
+/** A fixture scene's folder in the shared storage (read-only). */
+export function fixtureSceneDir(scene: { id: string; path: string; row: string }): string {
+  return path.join(SHARED_STORAGE, "l8-l2a-products", "tiles", scene.path, scene.row, scene.id);
+}

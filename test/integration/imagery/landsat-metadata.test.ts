@@ -7,12 +7,9 @@ import {
   type LandsatMetadata,
 } from "../../../src/imagery/landsat-metadata.js";
 import { MtlError, parseMtlJson, parseMtlText, readMtl } from "../../../src/imagery/mtl.js";
-import { SCENES, SHARED_STORAGE } from "../../helpers/paths.js";
+import { fixtureSceneDir, SCENES, SHARED_STORAGE } from "../../helpers/paths.js";
 
 // The MTL model on every fixture scene, in both formats, checked against the USGS STAC JSON shipped beside it.
-
-const dirOf = (scene: { id: string; path: string; row: string }): string =>
-  path.join(SHARED_STORAGE, "l8-l2a-products", "tiles", scene.path, scene.row, scene.id);
 
 interface UsgsStac {
   properties: Record<string, unknown>;
@@ -21,12 +18,12 @@ interface UsgsStac {
 
 async function stac(scene: { id: string; path: string; row: string }, kind: "SR" | "ST"): Promise<UsgsStac> {
   return JSON.parse(
-    await fs.readFile(path.join(dirOf(scene), `${scene.id}_${kind}_stac.json`), "utf8"),
+    await fs.readFile(path.join(fixtureSceneDir(scene), `${scene.id}_${kind}_stac.json`), "utf8"),
   ) as UsgsStac;
 }
 
 async function bothFormats(scene: { id: string; path: string; row: string }): Promise<LandsatMetadata[]> {
-  const dir = dirOf(scene);
+  const dir = fixtureSceneDir(scene);
   return [
     readLandsatMetadata(parseMtlText(await fs.readFile(path.join(dir, `${scene.id}_MTL.txt`), "utf8"))),
     readLandsatMetadata(parseMtlJson(await fs.readFile(path.join(dir, `${scene.id}_MTL.json`), "utf8"))),
@@ -67,7 +64,7 @@ describe.each([SCENES.l2, SCENES.south])("Collection 2 Level-2 MTL of $id", (sce
 
 describe("Collection 1 Level-1 MTL", () => {
   it("reads the level, sun elevation, band files, rescaling and thermal constants", async () => {
-    const metadata = readLandsatMetadata(await readMtl(dirOf(SCENES.l1), SCENES.l1.id));
+    const metadata = readLandsatMetadata(await readMtl(fixtureSceneDir(SCENES.l1), SCENES.l1.id));
     expect(metadata).toMatchObject({
       productId: SCENES.l1.id,
       collection: 1,

@@ -7,12 +7,10 @@ import { readLandsatMetadata } from "../../../src/imagery/landsat-metadata.js";
 import { readMtl } from "../../../src/imagery/mtl.js";
 import { commonExtent } from "../../../src/pipeline/grid.js";
 import { preprocessScene } from "../../../src/pipeline/preprocess-scene.js";
-import { ALBERS_CANADA, SCENES, SHARED_STORAGE } from "../../helpers/paths.js";
+import { ALBERS_CANADA, fixtureSceneDir, SCENES } from "../../helpers/paths.js";
 
 // One grid per job: every band of every scene on multiples of the resolution; with resamp_clip, one extent.
 
-const dirOf = (scene: { id: string; path: string; row: string }): string =>
-  path.join(SHARED_STORAGE, "l8-l2a-products", "tiles", scene.path, scene.row, scene.id);
 const grid = { projection: ALBERS_CANADA, resolution: 100 };
 
 let out: string;
@@ -37,7 +35,7 @@ async function run(
   // B8 is the panchromatic band: its own pixel size and a slightly different extent.
   bands: readonly ("B4" | "B8")[] = ["B4", "B8"],
 ) {
-  const dir = dirOf(scene);
+  const dir = fixtureSceneDir(scene);
   const outputs = await preprocessScene({
     sceneId: scene.id,
     sceneDir: dir,

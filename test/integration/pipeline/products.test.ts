@@ -5,13 +5,10 @@ import { bandFile, readLandsatMetadata } from "../../../src/imagery/landsat-meta
 import { mtlGroup, readMtl, type MtlGroup } from "../../../src/imagery/mtl.js";
 import { conversionVrt } from "../../../src/pipeline/conversion-vrt.js";
 import { bandConversion, ProductError } from "../../../src/pipeline/products.js";
-import { SCENES, SHARED_STORAGE } from "../../helpers/paths.js";
+import { fixtureSceneDir, SCENES } from "../../helpers/paths.js";
 
 // Product values pixel by pixel against formulas written out here from the MTL's raw fields (not through the
 // service's metadata model), on real scenes; fill (DN 0) must stay nodata.
-
-const dirOf = (scene: { id: string; path: string; row: string }): string =>
-  path.join(SHARED_STORAGE, "l8-l2a-products", "tiles", scene.path, scene.row, scene.id);
 
 function field(mtl: MtlGroup, group: string, key: string): number {
   const value = mtlGroup(mtl, group)?.[key];
@@ -94,11 +91,11 @@ describe.each([
   "$product of $band from $scene.id as $type",
   ({ scene, band, product, type, formula, quantity }) => {
     it("matches the formula at every pixel, and keeps fill as nodata", async () => {
-      const mtl = await readMtl(dirOf(scene), scene.id);
+      const mtl = await readMtl(fixtureSceneDir(scene), scene.id);
       const metadata = readLandsatMetadata(mtl);
       const conversion = bandConversion(metadata, band, product, type);
       expect(conversion.quantity).toBe(quantity);
-      const source = path.join(dirOf(scene), bandFile(metadata, band));
+      const source = path.join(fixtureSceneDir(scene), bandFile(metadata, band));
       const virtual = conversionVrt(source, conversion);
       let values: number[];
       try {
@@ -140,7 +137,7 @@ describe("products a scene cannot give", () => {
     [SCENES.l2, "B4", "toa", /product toa cannot be made from a L2SP scene \(it gives dn, sr\)/],
     [SCENES.l2, "B4", "radiance", /product radiance cannot be made from a L2SP scene/],
   ] as const)("%s %s %s is a clear error", async (scene, band, product, message) => {
-    const metadata = readLandsatMetadata(await readMtl(dirOf(scene), scene.id));
+    const metadata = readLandsatMetadata(await readMtl(fixtureSceneDir(scene), scene.id));
     expect(() => bandConversion(metadata, band, product, "int16")).toThrow(ProductError);
     expect(() => bandConversion(metadata, band, product, "int16")).toThrow(message);
   });
