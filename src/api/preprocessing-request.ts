@@ -5,6 +5,7 @@ import { ProductSchema } from "../config/config-schema.js";
 import { ReflectanceTypeSchema, ResamplingSchema, type JobRequest } from "../jobs/job-spec.js";
 import { ClipSchema } from "../pipeline/area-of-interest.js";
 import { productsForLevel } from "../pipeline/products.js";
+import { MaskFlagSchema } from "../pipeline/qa-mask.js";
 import { JobStateSchema } from "../jobs/status-document.js";
 
 // What POST /agricarta/preprocessing accepts. Scene ids must be real Landsat ids, which also keeps path tricks
@@ -81,6 +82,11 @@ export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<Job
       resampling: ResamplingSchema.optional(),
       reflectance_type: ReflectanceTypeSchema.optional(),
       clip: ClipSchema.optional(),
+      mask: z
+        .array(MaskFlagSchema)
+        .min(1, "names at least one QA flag")
+        .refine((flags) => new Set(flags).size === flags.length, "lists a flag more than once")
+        .optional(),
     })
     .superRefine((body, ctx) => {
       // A product asked for by name that a scene's level cannot give is known now: refuse it now.
@@ -97,9 +103,10 @@ export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<Job
       }
     })
     .transform((body): JobRequest => {
-      const { product, resampling, reflectance_type, clip, ...rest } = body;
+      const { product, resampling, reflectance_type, clip, mask, ...rest } = body;
       return {
         ...rest,
+        ...(mask === undefined ? {} : { mask }),
         ...(clip === undefined ? {} : { clip }),
         ...(product === undefined ? {} : { product }),
         ...(resampling === undefined ? {} : { resampling }),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { LandsatBandSchema, ProductSchema } from "../config/config-schema.js";
 import { ClipSchema } from "../pipeline/area-of-interest.js";
+import { MaskFlagSchema } from "../pipeline/qa-mask.js";
 import { RESAMPLING_METHODS } from "../pipeline/resampling.js";
 
 // job.json: the validated request plus every parameter the worker needs, resolved from the config when the job
@@ -23,6 +24,8 @@ export const JobRequestSchema = z.strictObject({
   reflectance_type: ReflectanceTypeSchema.optional(),
   /** Area of interest: GeoJSON Polygon/MultiPolygon or bbox, EPSG:4326. */
   clip: ClipSchema.optional(),
+  /** QA flags whose pixels become nodata in every band. */
+  mask: z.array(MaskFlagSchema).min(1).optional(),
 });
 export type JobRequest = z.infer<typeof JobRequestSchema>;
 

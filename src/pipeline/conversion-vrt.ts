@@ -3,8 +3,9 @@ import gdal from "gdal-async";
 import { escapeXml } from "./escape-xml.js";
 import type { BandConversion } from "./products.js";
 
-// A band's product as a virtual raster: GDAL reads the DNs and applies scale and offset on the fly, treating
-// DN 0 as fill, so the conversion costs nothing beyond the warp that reads it.
+// A band's product as a virtual raster: GDAL reads the DNs and applies scale and offset (or a lookup table)
+// on the fly, treating DN 0 as fill, so the conversion costs nothing beyond the warp that reads it. A QA mask,
+// when asked for, rides along as the raster's mask band.
 
 export interface VirtualBand {
   /** A /vsimem/ path GDAL can open; release() frees it. */
@@ -12,13 +13,12 @@ export interface VirtualBand {
   readonly release: () => void;
 }
 
-export function conversionVrt(sourceFile: string, conversion: BandConversion): VirtualBand {
-  if (
-    (conversion.linear === undefined && conversion.perDn === undefined) ||
-    conversion.dataType === undefined
-  ) {
-    throw new Error(`${conversion.quantity} needs no conversion`);
-  }
+/** maskBand: a VRT <MaskBand> element (see qa-mask.ts) to attach, if any. */
+export function conversionVrt(
+  sourceFile: string,
+  conversion: BandConversion,
+  maskBand?: string,
+): VirtualBand {
   const source = gdal.open(sourceFile);
   let xml: string;
   try {
@@ -29,14 +29,17 @@ export function conversionVrt(sourceFile: string, conversion: BandConversion): V
             `      <ScaleOffset>${conversion.linear.offset}</ScaleOffset>`,
             `      <ScaleRatio>${conversion.linear.scale}</ScaleRatio>`,
           ]
-        : [`      <LUT>${lookupTable(conversion.perDn!)}</LUT>`];
+        : conversion.perDn !== undefined
+          ? [`      <LUT>${lookupTable(conversion.perDn)}</LUT>`]
+          : [];
+    const dataType = conversion.dataType ?? source.bands.get(1).dataType ?? "UInt16";
     const transform = source.geoTransform;
     if (transform === null) throw new Error(`${sourceFile} has no geotransform`);
     xml = [
       `<VRTDataset rasterXSize="${x}" rasterYSize="${y}">`,
       `  <SRS>${escapeXml(source.srs?.toWKT() ?? "")}</SRS>`,
       `  <GeoTransform>${transform.map(String).join(", ")}</GeoTransform>`,
-      `  <VRTRasterBand dataType="${conversion.dataType}" band="1">`,
+      `  <VRTRasterBand dataType="${dataType}" band="1">`,
       `    <NoDataValue>${conversion.nodata}</NoDataValue>`,
       `    <ComplexSource>`,
       `      <SourceFilename relativeToVRT="0">${escapeXml(sourceFile)}</SourceFilename>`,
@@ -48,6 +51,7 @@ export function conversionVrt(sourceFile: string, conversion: BandConversion): V
       ...transformation,
       `    </ComplexSource>`,
       `  </VRTRasterBand>`,
+      ...(maskBand === undefined ? [] : [maskBand]),
       `</VRTDataset>`,
     ].join("\n");
   } finally {

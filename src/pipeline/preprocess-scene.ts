@@ -4,6 +4,7 @@ import type { LandsatBand, Product } from "../config/config-schema.js";
 import { bandFile, type LandsatMetadata } from "../imagery/landsat-metadata.js";
 import { conversionVrt } from "./conversion-vrt.js";
 import type { Clip } from "./area-of-interest.js";
+import { maskBandXml, maskPredicate, type MaskFlag } from "./qa-mask.js";
 import { intersectExtents, prepareCutline } from "./clip-extent.js";
 import { commonExtent, coveringExtent, projectedExtent, type Extent, type Grid } from "./grid.js";
 import { bandConversion, type BandConversion, type ReflectanceType } from "./products.js";
@@ -28,6 +29,8 @@ export interface PreprocessSceneOptions {
   readonly outputRoot: string;
   readonly grid: Grid;
   readonly threads: number;
+  /** QA flags whose pixels become nodata in every band (fill always does). */
+  readonly mask?: readonly MaskFlag[] | undefined;
   /** Cut every band to this area of interest (EPSG:4326). */
   readonly clip?: Clip | undefined;
   /** Called after each band with the band's name. */
@@ -57,6 +60,13 @@ export async function preprocessScene(options: PreprocessSceneOptions): Promise<
     conversion: bandConversion(options.metadata, band, options.product, options.reflectanceType),
   }));
   const { grid } = options;
+  const maskBand =
+    options.mask === undefined
+      ? undefined
+      : maskBandXml(
+          path.join(options.sceneDir, options.metadata.qaPixelFile ?? ""),
+          maskPredicate(options.metadata, options.mask),
+        );
   const shared = options.resampClip
     ? sharedExtent(
         plan.map((p) => p.source),
@@ -64,7 +74,7 @@ export async function preprocessScene(options: PreprocessSceneOptions): Promise<
       )
     : undefined;
   if (options.clip === undefined) {
-    return processBands(options, plan, {
+    return processBands(options, plan, maskBand, {
       grid,
       extent: shared,
       threads: options.threads,
@@ -83,7 +93,7 @@ export async function preprocessScene(options: PreprocessSceneOptions): Promise<
     if (extent === undefined) {
       throw new OutsideAreaOfInterestError(`${options.sceneId} does not intersect the area of interest`);
     }
-    return await processBands(options, plan, {
+    return await processBands(options, plan, maskBand, {
       grid,
       extent,
       threads: options.threads,
@@ -109,6 +119,7 @@ interface BandPlan {
 async function processBands(
   options: PreprocessSceneOptions,
   plan: readonly BandPlan[],
+  maskBand: string | undefined,
   warp: Omit<WarpOptions, "srcNodata" | "dstNodata">,
 ): Promise<SceneResult> {
   const sceneOut = path.join(options.outputRoot, options.sceneId);
@@ -117,13 +128,15 @@ async function processBands(
   for (const { band, source, conversion } of plan) {
     const name = `${options.sceneId}_${band}_${conversion.quantity}.tif`;
     const converted = conversion.linear !== undefined || conversion.perDn !== undefined;
-    const virtual = converted ? conversionVrt(source, conversion) : undefined;
+    const virtual =
+      converted || maskBand !== undefined ? conversionVrt(source, conversion, maskBand) : undefined;
     try {
       await warpBand({
         source: virtual?.path ?? source,
         target: path.join(sceneOut, name),
         ...warp,
-        srcNodata: converted ? conversion.nodata : 0,
+        // With a QA mask the mask band decides validity (GDAL ignores it when a source nodata is given).
+        srcNodata: maskBand !== undefined ? undefined : converted ? conversion.nodata : 0,
         dstNodata: conversion.nodata,
         outputType: conversion.dataType,
         description: conversion.description,

@@ -16,7 +16,8 @@ export interface WarpOptions {
   readonly extent?: Extent | undefined;
   readonly threads: number;
   readonly resampling: Resampling;
-  readonly srcNodata: number;
+  /** undefined: the source's mask band says which pixels are valid (a QA mask, fill included). */
+  readonly srcNodata: number | undefined;
   readonly dstNodata: number;
   /** Output data type; the source's when undefined. */
   readonly outputType?: "Int16" | "Float32" | undefined;
@@ -43,7 +44,7 @@ export function warpArguments(options: WarpOptions): string[] {
     ["-tr", res, res],
     placement,
     ["-r", options.resampling],
-    ["-srcnodata", String(options.srcNodata)],
+    ["-srcnodata", options.srcNodata === undefined ? "None" : String(options.srcNodata)],
     ["-dstnodata", String(options.dstNodata)],
     options.outputType === undefined ? [] : ["-ot", options.outputType],
     options.cutline === undefined ? [] : ["-cutline", options.cutline],

@@ -148,6 +148,7 @@ async function processJob(
         grid,
         threads: request.cores,
         clip: request.clip,
+        mask: request.mask,
         onBand: (band) => advance(1, `${id} ${band} done`),
       });
       const metadataFiles = await writeSceneMetadata({

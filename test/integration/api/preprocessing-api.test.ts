@@ -217,6 +217,17 @@ describe("POST /agricarta/preprocessing", () => {
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(["clip"]);
   });
 
+  it("takes QA mask flags and names bad ones", async () => {
+    const ok = await submit({ imagery_list: [SCENE], mask: ["cloud", "cloud_shadow"] });
+    expect(ok.status).toBe(202);
+    const bad = await submit({ imagery_list: [SCENE], mask: ["cloud", "haze", "cloud"] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(["mask[1]"]);
+    expect(
+      (await submit({ imagery_list: [SCENE], mask: ["cloud", "cloud"] })).body.errors[0].message,
+    ).toMatch(/more than once/);
+  });
+
   it("refuses malformed JSON with 400 and creates nothing", async () => {
     const res = await request(service.app)
       .post("/agricarta/preprocessing")
