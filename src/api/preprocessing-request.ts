@@ -87,8 +87,16 @@ export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<Job
         .min(1, "names at least one QA flag")
         .refine((flags) => new Set(flags).size === flags.length, "lists a flag more than once")
         .optional(),
+      mask_output: z.boolean().optional(),
     })
     .superRefine((body, ctx) => {
+      if (body.mask_output === true && body.mask === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["mask_output"],
+          message: "needs mask: the flags to build it from",
+        });
+      }
       // A product asked for by name that a scene's level cannot give is known now: refuse it now.
       if (body.product === undefined) return;
       for (const id of body.imagery_list) {
@@ -103,9 +111,10 @@ export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<Job
       }
     })
     .transform((body): JobRequest => {
-      const { product, resampling, reflectance_type, clip, mask, ...rest } = body;
+      const { product, resampling, reflectance_type, clip, mask, mask_output, ...rest } = body;
       return {
         ...rest,
+        ...(mask_output === undefined ? {} : { mask_output }),
         ...(mask === undefined ? {} : { mask }),
         ...(clip === undefined ? {} : { clip }),
         ...(product === undefined ? {} : { product }),

@@ -26,6 +26,8 @@ export const JobRequestSchema = z.strictObject({
   clip: ClipSchema.optional(),
   /** QA flags whose pixels become nodata in every band. */
   mask: z.array(MaskFlagSchema).min(1).optional(),
+  /** Also publish the mask itself, per scene. */
+  mask_output: z.boolean().optional(),
 });
 export type JobRequest = z.infer<typeof JobRequestSchema>;
 

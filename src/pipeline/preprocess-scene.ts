@@ -4,6 +4,7 @@ import type { LandsatBand, Product } from "../config/config-schema.js";
 import { bandFile, type LandsatMetadata } from "../imagery/landsat-metadata.js";
 import { conversionVrt } from "./conversion-vrt.js";
 import type { Clip } from "./area-of-interest.js";
+import { writeMaskOutput } from "./mask-output.js";
 import { maskBandXml, maskPredicate, type MaskFlag } from "./qa-mask.js";
 import { intersectExtents, prepareCutline } from "./clip-extent.js";
 import { commonExtent, coveringExtent, projectedExtent, type Extent, type Grid } from "./grid.js";
@@ -31,6 +32,8 @@ export interface PreprocessSceneOptions {
   readonly threads: number;
   /** QA flags whose pixels become nodata in every band (fill always does). */
   readonly mask?: readonly MaskFlag[] | undefined;
+  /** Also write the mask as <scene_id>_qa_mask.tif (needs mask). */
+  readonly maskOutput?: boolean | undefined;
   /** Cut every band to this area of interest (EPSG:4326). */
   readonly clip?: Clip | undefined;
   /** Called after each band with the band's name. */
@@ -48,6 +51,8 @@ export interface SceneResult {
   readonly outputs: SceneOutput[];
   /** The multi-band VRT of the scene, relative to outputRoot; only when the bands share an extent. */
   readonly stack: string | undefined;
+  /** The QA mask output, relative to outputRoot, when asked for. */
+  readonly mask: string | undefined;
   /** The warp every band went through (for provenance). */
   readonly warp: WarpOptions;
 }
@@ -153,7 +158,14 @@ async function processBands(
     warp.extent === undefined || outputs.length < 2
       ? undefined
       : path.relative(options.outputRoot, await writeSceneStack(sceneOut, options.sceneId, outputs));
-  return { outputs, stack, warp: { ...warp, srcNodata: 0, dstNodata: 0 } };
+  let mask: string | undefined;
+  if (options.maskOutput === true && options.mask !== undefined) {
+    mask = path.join(options.sceneId, `${options.sceneId}_qa_mask.tif`);
+    const qaFile = path.join(options.sceneDir, options.metadata.qaPixelFile ?? "");
+    const drop = maskPredicate(options.metadata, options.mask);
+    await writeMaskOutput(qaFile, drop, path.join(options.outputRoot, mask), warp);
+  }
+  return { outputs, stack, mask, warp: { ...warp, srcNodata: 0, dstNodata: 0 } };
 }
 
 function sharedExtent(sources: readonly string[], grid: Grid): Extent {

@@ -20,7 +20,7 @@ export interface WarpOptions {
   readonly srcNodata: number | undefined;
   readonly dstNodata: number;
   /** Output data type; the source's when undefined. */
-  readonly outputType?: "Int16" | "Float32" | undefined;
+  readonly outputType?: "Byte" | "Int16" | "Float32" | undefined;
   /** A polygon file (GeoJSON, EPSG:4326): pixels outside it become nodata. */
   readonly cutline?: string | undefined;
 }

@@ -149,6 +149,7 @@ async function processJob(
         threads: request.cores,
         clip: request.clip,
         mask: request.mask,
+        maskOutput: request.mask_output,
         onBand: (band) => advance(1, `${id} ${band} done`),
       });
       const metadataFiles = await writeSceneMetadata({
@@ -164,7 +165,9 @@ async function processJob(
       });
       const published = [
         ...result.outputs.map((o) => path.join(JOB_FILES.output, "preprocess", o.file)),
-        ...(result.stack === undefined ? [] : [path.join(JOB_FILES.output, "preprocess", result.stack)]),
+        ...[result.stack, result.mask]
+          .filter((file) => file !== undefined)
+          .map((file) => path.join(JOB_FILES.output, "preprocess", file)),
         ...metadataFiles.map((file) => path.join(JOB_FILES.output, file)),
       ];
       await scene(id, { status: "successful", message: "Preprocessed", outputs: published });

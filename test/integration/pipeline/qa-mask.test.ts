@@ -50,8 +50,10 @@ describe("QA masking", () => {
       grid: { projection: ALBERS_CANADA, resolution: 900 },
       threads: 2,
       mask: ["cloud"],
+      maskOutput: true,
     });
     const band = read(path.join(out, result.outputs[0]!.file));
+    const maskOut = read(path.join(out, result.mask!));
     // The BQA on exactly the same grid, nearest neighbour: the source pixel behind every output pixel.
     const [x0, w, , y0, , h] = band.transform as [number, number, number, number, number, number];
     const qaFile = path.join(out, "bqa.tif");
@@ -65,9 +67,16 @@ describe("QA masking", () => {
     const qa = read(qaFile);
     let dropped = 0;
     let kept = 0;
+    // The mask output is on the same grid, holds only 0, 1 and 255 (nearest: no new values), and says the same.
+    expect(maskOut.transform).toEqual(band.transform);
+    expect(new Set(maskOut.pixels).size).toBeLessThanOrEqual(3);
+    expect([...new Set(maskOut.pixels)].every((v) => v === 0 || v === 1 || v === 255)).toBe(true);
     for (let i = 0; i < qa.pixels.length; i++) {
       const q = qa.pixels[i]!;
       const drop = (q & 1) === 1 || ((q >> 4) & 1) === 1;
+      if (maskOut.pixels[i] !== 255 && maskOut.pixels[i] !== (drop ? 1 : 0)) {
+        throw new Error(`mask pixel ${i} (QA ${q}) is ${maskOut.pixels[i]}`);
+      }
       if (drop) {
         dropped++;
         if (band.pixels[i] !== -32768)
