@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import gdal from "gdal-async";
 import { escapeXml } from "./escape-xml.js";
+import { uint16LookupTable } from "./lookup-table.js";
 import type { BandConversion } from "./products.js";
 
 // A band's product as a virtual raster: GDAL reads the DNs and applies scale and offset (or a lookup table)
@@ -30,7 +31,7 @@ export function conversionVrt(
             `      <ScaleRatio>${conversion.linear.scale}</ScaleRatio>`,
           ]
         : conversion.perDn !== undefined
-          ? [`      <LUT>${lookupTable(conversion.perDn)}</LUT>`]
+          ? [`      <LUT>${uint16LookupTable(conversion.perDn, 1)}</LUT>`]
           : [];
     const dataType = conversion.dataType ?? source.bands.get(1).dataType ?? "UInt16";
     const transform = source.geoTransform;
@@ -60,17 +61,4 @@ export function conversionVrt(
   const path = `/vsimem/agricarta-${randomUUID()}.vrt`;
   gdal.vsimem.set(Buffer.from(xml, "utf8"), path);
   return { path, release: () => gdal.vsimem.release(path) };
-}
-
-/** DNs are 16-bit: a table over all of them is exact for every pixel, and GDAL reads it once. */
-const MAX_DN = 65_535;
-
-/**
- * One entry per integer DN (1 to 65535; 0 is fill). The input is always an integer DN, so GDAL's linear
- * interpolation between entries never comes into play: the table gives the formula's value exactly.
- */
-function lookupTable(perDn: (dn: number) => number): string {
-  const entries: string[] = [];
-  for (let dn = 1; dn <= MAX_DN; dn++) entries.push(`${dn}:${perDn(dn)}`);
-  return entries.join(",");
 }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import gdal from "gdal-async";
 import { escapeXml } from "./escape-xml.js";
+import { uint16LookupTable } from "./lookup-table.js";
 import { warpBand, type WarpOptions } from "./warp-band.js";
 
 // The QA mask itself as an output: <scene_id>_qa_mask.tif, 1 where the QA drops the pixel (fill or a requested
@@ -19,8 +20,6 @@ export async function writeMaskOutput(
   let xml: string;
   try {
     const { x, y } = source.rasterSize;
-    const entries: string[] = [];
-    for (let qa = 0; qa <= 65_535; qa++) entries.push(`${qa}:${drop(qa) ? 1 : 0}`);
     xml = [
       `<VRTDataset rasterXSize="${x}" rasterYSize="${y}">`,
       `  <SRS>${escapeXml(source.srs?.toWKT() ?? "")}</SRS>`,
@@ -29,7 +28,7 @@ export async function writeMaskOutput(
       `    <ComplexSource>`,
       `      <SourceFilename relativeToVRT="0">${escapeXml(path.resolve(qaFile))}</SourceFilename>`,
       `      <SourceBand>1</SourceBand>`,
-      `      <LUT>${entries.join(",")}</LUT>`,
+      `      <LUT>${uint16LookupTable((qa) => (drop(qa) ? 1 : 0))}</LUT>`,
       `    </ComplexSource>`,
       `  </VRTRasterBand>`,
       `</VRTDataset>`,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { LandsatMetadata } from "../imagery/landsat-metadata.js";
 import { escapeXml } from "./escape-xml.js";
+import { uint16LookupTable } from "./lookup-table.js";
 
 // QA masking: which QA_PIXEL (Collection 2) or BQA (Collection 1) values mark a pixel to drop, and the GDAL
 // mask band that drops them. The mask is a lookup table over the 16-bit QA values, so GDAL applies it while
@@ -68,15 +69,13 @@ export function maskPredicate(
 
 /** A VRT per-dataset mask band (0 = drop, 255 = keep) read from the QA file through a lookup table. */
 export function maskBandXml(qaFile: string, drop: (qa: number) => boolean): string {
-  const entries: string[] = [];
-  for (let qa = 0; qa <= 65_535; qa++) entries.push(`${qa}:${drop(qa) ? 0 : 255}`);
   return [
     `  <MaskBand>`,
     `    <VRTRasterBand dataType="Byte">`,
     `      <ComplexSource>`,
     `        <SourceFilename relativeToVRT="0">${escapeXml(qaFile)}</SourceFilename>`,
     `        <SourceBand>1</SourceBand>`,
-    `        <LUT>${entries.join(",")}</LUT>`,
+    `        <LUT>${uint16LookupTable((qa) => (drop(qa) ? 0 : 255))}</LUT>`,
     `      </ComplexSource>`,
     `    </VRTRasterBand>`,
     `  </MaskBand>`,

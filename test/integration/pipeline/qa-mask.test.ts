@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readLandsatMetadata } from "../../../src/imagery/landsat-metadata.js";
 import { readMtl } from "../../../src/imagery/mtl.js";
 import { preprocessScene } from "../../../src/pipeline/preprocess-scene.js";
+import type { MaskFlag } from "../../../src/pipeline/qa-mask.js";
 import { ALBERS_CANADA, fixtureSceneDir, SCENES } from "../../helpers/paths.js";
 
 // QA masking on the real Collection 1 scene (about a quarter cloud): every pixel the BQA marks as cloud or
@@ -34,24 +35,29 @@ function read(file: string): { transform: number[]; x: number; y: number; pixels
   }
 }
 
+async function maskScene(mask: readonly MaskFlag[], outputRoot: string, maskOutput = false) {
+  const metadata = readLandsatMetadata(await readMtl(dir, SCENES.l1.id));
+  const result = await preprocessScene({
+    sceneId: SCENES.l1.id,
+    sceneDir: dir,
+    metadata,
+    bands: ["B4"],
+    product: "toa",
+    reflectanceType: "int16",
+    resampling: "near",
+    resampClip: true,
+    outputRoot,
+    grid: { projection: ALBERS_CANADA, resolution: 900 },
+    threads: 2,
+    mask,
+    maskOutput,
+  });
+  return { metadata, result };
+}
+
 describe("QA masking", () => {
   it("makes cloud and fill pixels nodata and keeps the clear ones", async () => {
-    const metadata = readLandsatMetadata(await readMtl(dir, SCENES.l1.id));
-    const result = await preprocessScene({
-      sceneId: SCENES.l1.id,
-      sceneDir: dir,
-      metadata,
-      bands: ["B4"],
-      product: "toa",
-      reflectanceType: "int16",
-      resampling: "near",
-      resampClip: true,
-      outputRoot: out,
-      grid: { projection: ALBERS_CANADA, resolution: 900 },
-      threads: 2,
-      mask: ["cloud"],
-      maskOutput: true,
-    });
+    const { metadata, result } = await maskScene(["cloud"], out, true);
     const band = read(path.join(out, result.outputs[0]!.file));
     const maskOut = read(path.join(out, result.mask!));
     // The BQA on exactly the same grid, nearest neighbour: the source pixel behind every output pixel.
@@ -90,22 +96,8 @@ describe("QA masking", () => {
   });
 
   it("fails a scene whose QA cannot express a flag", async () => {
-    const metadata = readLandsatMetadata(await readMtl(dir, SCENES.l1.id));
-    await expect(
-      preprocessScene({
-        sceneId: SCENES.l1.id,
-        sceneDir: dir,
-        metadata,
-        bands: ["B4"],
-        product: "toa",
-        reflectanceType: "int16",
-        resampling: "near",
-        resampClip: true,
-        outputRoot: path.join(out, "never"),
-        grid: { projection: ALBERS_CANADA, resolution: 900 },
-        threads: 1,
-        mask: ["dilated_cloud"],
-      }),
-    ).rejects.toThrow(/Collection 1 QA has no dilated_cloud flag/);
+    await expect(maskScene(["dilated_cloud"], path.join(out, "never"))).rejects.toThrow(
+      /Collection 1 QA has no dilated_cloud flag/,
+    );
   });
 });
