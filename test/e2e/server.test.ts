@@ -126,7 +126,7 @@ describe("the service end to end", () => {
   it("keeps a running worker through a server shutdown and restart, and the job still completes", async () => {
     sandbox = await createSandbox({ scenes: [SCENES.l2] });
     server = await startServer(sandbox);
-    const { json } = await submit({ imagery_list: [SCENES.l2.id], resolution: 60, cores: 1 });
+    const { json } = await submit({ imagery_list: [SCENES.l2.id], resolution: 40, cores: 1 });
     const jobId = json["jobID"] as string;
     await untilStatus(jobId, ["running"]);
     const pid = await workerPidOf(jobId);
@@ -136,7 +136,7 @@ describe("the service end to end", () => {
     server = await startServer(sandbox);
     const done = await untilStatus(jobId, ["successful", "failed"]);
     expect(done.status).toBe("successful");
-  });
+  }, 120_000);
 });
 
 describe("start-up with a bad config", () => {
