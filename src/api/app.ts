@@ -1,4 +1,5 @@
 import express, { type Express } from "express";
+import helmet from "helmet";
 import type { JobService } from "../jobs/job-service.js";
 import type { Logger } from "../logging/create-logger.js";
 import { healthRoutes, type CheckReadiness } from "./health-routes.js";
@@ -18,6 +19,8 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
+  // Security headers for every answer, errors included (nosniff, frame denial, a strict CSP for the odd page).
+  app.use(helmet());
   app.set("trust proxy", false);
   app.use(requestContext(deps.logger));
   app.use(healthRoutes(deps.checkReadiness));

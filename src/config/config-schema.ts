@@ -79,6 +79,11 @@ export const ConfigSchema = z.strictObject({
   HEARTBEAT_INTERVAL: z.number().positive().default(5),
   HEARTBEAT_TIMEOUT: z.number().positive().default(60),
   STAGING: z.enum(["copy", "in_place"]).default("copy"),
+  /** Seconds a job's worker may run before it is stopped and the job failed. */
+  JOB_TIMEOUT: z
+    .number()
+    .positive()
+    .default(6 * 3600),
 });
 
 /** config.yaml as written, before paths are resolved. */

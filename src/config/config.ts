@@ -29,6 +29,7 @@ export interface Config {
   readonly heartbeatTimeoutMs: number;
   /** copy: stage each scene into the job (copy + tar.gz, as the seed); in_place: read it where it lies. */
   readonly staging: "copy" | "in_place";
+  readonly jobTimeoutMs: number;
 }
 
 /** Resolves relative paths against the config file's folder, so a config can travel with its data. */
@@ -69,6 +70,7 @@ export function resolveConfig(
     heartbeatIntervalMs: raw.HEARTBEAT_INTERVAL * 1000,
     heartbeatTimeoutMs: raw.HEARTBEAT_TIMEOUT * 1000,
     staging: raw.STAGING,
+    jobTimeoutMs: raw.JOB_TIMEOUT * 1000,
   };
   return deepFreeze(config);
 }

@@ -214,6 +214,10 @@ export class JobService {
   #workerProblem(record: WorkerRecord, status: StatusDocument): string | undefined {
     if (!this.#executor.isAlive(record))
       return `worker is gone (pid ${record.pid} on ${record.host} has exited)`;
+    const runningMs = this.#now().getTime() - Date.parse(record.startedAt);
+    if (runningMs > this.#config.jobTimeoutMs) {
+      return `job exceeded JOB_TIMEOUT (${Math.round(this.#config.jobTimeoutMs / 1000)} s) and was stopped`;
+    }
     // Before its first status write the worker's age stands in for its heartbeat.
     const last = Date.parse(status.status === "running" ? status.updated : record.startedAt);
     const silentMs = this.#now().getTime() - last;

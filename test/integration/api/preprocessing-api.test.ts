@@ -97,8 +97,16 @@ describe("service endpoints", () => {
     expect(generated["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it("has no x-powered-by header", async () => {
-    expect((await request(service.app).get("/healthz")).headers["x-powered-by"]).toBeUndefined();
+  it("sends security headers and no x-powered-by, on errors too", async () => {
+    for (const res of [
+      await request(service.app).get("/healthz"),
+      await request(service.app).get("/nowhere"),
+    ]) {
+      expect(res.headers["x-powered-by"]).toBeUndefined();
+      expect(res.headers["x-content-type-options"]).toBe("nosniff");
+      expect(res.headers["x-frame-options"]).toBe("SAMEORIGIN");
+      expect(res.headers["content-security-policy"]).toContain("default-src 'self'");
+    }
   });
 });
 

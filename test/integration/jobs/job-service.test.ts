@@ -128,6 +128,30 @@ describe("JobService after a restart", () => {
     await waitFor(() => !isAlive(worker.pid), "the stale worker to be killed");
   });
 
+  it("stops a worker that runs past JOB_TIMEOUT and fails its job with the reason", async () => {
+    service.jobs.stop();
+    await sandbox.remove();
+    sandbox = await createSandbox({ scenes: [], configLines: ["JOB_TIMEOUT: 1"] });
+    service = createTestService(sandbox, { worker: "forever" });
+    await service.jobs.start();
+    const status = await service.jobs.submit({
+      imagery_list: [SCENE],
+      resolution: 30,
+      cores: 1,
+      delete_intermediate: false,
+    });
+    const pid = await waitFor(
+      () => service.store.readWorkerRecord(status.jobID).then((r) => r?.pid),
+      "the worker to start",
+    );
+    const doc = await waitFor(async () => {
+      const d = await service.store.readStatus(status.jobID);
+      return d.status === "failed" ? d : undefined;
+    }, "the job to time out");
+    expect(doc.message).toBe("job exceeded JOB_TIMEOUT (1 s) and was stopped");
+    expect(isAlive(pid)).toBe(false);
+  });
+
   it("leaves finished jobs alone", async () => {
     const jobId = await leftBehind("accepted");
     await service.jobs.start();

@@ -18,6 +18,7 @@ describe("shipped config files", () => {
       heartbeatTimeoutMs: 60_000,
       port: 5000,
       staging: "copy",
+      jobTimeoutMs: 21_600_000,
       landsat: { bands: ["B2", "B3", "B4", "B5", "B6", "B7"], product: "sr", resampClip: true },
     });
   });
