@@ -10,7 +10,14 @@ import { intersectExtents, prepareCutline } from "./clip-extent.js";
 import { commonExtent, coveringExtent, projectedExtent, type Extent, type Grid } from "./grid.js";
 import { bandConversion, type BandConversion, type ReflectanceType } from "./products.js";
 import { writeSceneStack } from "./scene-stack.js";
-import { warpBand, type Resampling, type WarpOptions } from "./warp-band.js";
+import {
+  cogArguments,
+  WARPED_FILE_ARGUMENTS,
+  warpArguments,
+  warpBand,
+  type Resampling,
+  type WarpOptions,
+} from "./warp-band.js";
 
 // A scene's bands through the pipeline: product conversion (virtual), warp onto the job grid, COG, into
 // output/preprocess/<scene_id>/<scene_id>_<band>_<quantity>.tif.
@@ -45,6 +52,8 @@ export interface SceneOutput {
   /** Relative to outputRoot. */
   readonly file: string;
   readonly conversion: BandConversion;
+  /** Exactly how the band was warped and written (gdalwarp and gdal_translate arguments), for provenance. */
+  readonly gdalArguments: { readonly warp: readonly string[]; readonly cog: readonly string[] };
 }
 
 export interface SceneResult {
@@ -53,8 +62,6 @@ export interface SceneResult {
   readonly stack: string | undefined;
   /** The QA mask output, relative to outputRoot, when asked for. */
   readonly mask: string | undefined;
-  /** The warp every band went through (for provenance). */
-  readonly warp: WarpOptions;
 }
 
 /** Everything that can fail on the metadata is checked before any pixel is read. */
@@ -135,15 +142,18 @@ async function processBands(
     const converted = conversion.linear !== undefined || conversion.perDn !== undefined;
     const virtual =
       converted || maskBand !== undefined ? conversionVrt(source, conversion, maskBand) : undefined;
+    const bandWarp: WarpOptions = {
+      ...warp,
+      // With a QA mask the mask band decides validity (GDAL ignores it when a source nodata is given).
+      srcNodata: maskBand !== undefined ? undefined : converted ? conversion.nodata : 0,
+      dstNodata: conversion.nodata,
+      outputType: conversion.dataType,
+    };
     try {
       await warpBand({
+        ...bandWarp,
         source: virtual?.path ?? source,
         target: path.join(sceneOut, name),
-        ...warp,
-        // With a QA mask the mask band decides validity (GDAL ignores it when a source nodata is given).
-        srcNodata: maskBand !== undefined ? undefined : converted ? conversion.nodata : 0,
-        dstNodata: conversion.nodata,
-        outputType: conversion.dataType,
         description: conversion.description,
         unscale: conversion.unscale,
         overviewResampling: "AVERAGE",
@@ -151,7 +161,11 @@ async function processBands(
     } finally {
       virtual?.release();
     }
-    outputs.push({ band, file: path.join(options.sceneId, name), conversion });
+    const gdalArguments = {
+      warp: [...warpArguments(bandWarp), ...WARPED_FILE_ARGUMENTS],
+      cog: cogArguments(warp.threads, "AVERAGE"),
+    };
+    outputs.push({ band, file: path.join(options.sceneId, name), conversion, gdalArguments });
     await options.onBand?.(band);
   }
   const stack =
@@ -165,7 +179,7 @@ async function processBands(
     const drop = maskPredicate(options.metadata, options.mask);
     await writeMaskOutput(qaFile, drop, path.join(options.outputRoot, mask), warp);
   }
-  return { outputs, stack, mask, warp: { ...warp, srcNodata: 0, dstNodata: 0 } };
+  return { outputs, stack, mask };
 }
 
 function sharedExtent(sources: readonly string[], grid: Grid): Extent {

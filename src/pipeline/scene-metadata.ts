@@ -9,7 +9,6 @@ import { writeFileAtomic } from "../jobs/atomic-write.js";
 import type { Grid } from "./grid.js";
 import type { SceneOutput } from "./preprocess-scene.js";
 import { stacItem, type StacAssetInput } from "./stac-item.js";
-import { warpArguments, type WarpOptions } from "./warp-band.js";
 
 // Per processed scene: output/metadata/<scene_id>.json (what was made, from what, how) and a STAC Item
 // (<scene_id>.stac.json) that catalogues and notebooks can read.
@@ -20,7 +19,6 @@ export interface SceneMetadataInput {
   readonly metadata: LandsatMetadata;
   readonly product: Product;
   readonly grid: Grid;
-  readonly warp: WarpOptions;
   /** output/preprocess and output/metadata of the job. */
   readonly outputRoot: string;
   readonly metadataRoot: string;
@@ -30,7 +28,6 @@ export interface SceneMetadataInput {
 /** Returns the two files written, relative to metadataRoot's parent (the job's output/ folder). */
 export async function writeSceneMetadata(input: SceneMetadataInput): Promise<string[]> {
   await fs.mkdir(input.metadataRoot, { recursive: true });
-  const warpOptions = warpArguments(input.warp);
   const assets: StacAssetInput[] = [];
   const bands = [];
   let footprint: [number, number][] = [];
@@ -74,14 +71,15 @@ export async function writeSceneMetadata(input: SceneMetadataInput): Promise<str
       geoTransform: raster.transform,
       sha256: checksum.slice(4),
       bytes: size,
+      gdalArguments: output.gdalArguments,
     });
   }
   const provenance = {
     jobId: input.jobId,
     inputs: [input.sceneId],
     gdalVersion: gdal.version,
-    warpOptions,
-    cogOptions: "COMPRESS=DEFLATE PREDICTOR=YES BLOCKSIZE=512 OVERVIEW_RESAMPLING=AVERAGE",
+    /** Per band: the exact gdalwarp and gdal_translate (COG) arguments. */
+    gdalArguments: Object.fromEntries(input.outputs.map((o) => [o.band, o.gdalArguments])),
   };
   const document = {
     sceneId: input.sceneId,

@@ -53,6 +53,12 @@ export function warpArguments(options: WarpOptions): string[] {
   ].flat();
 }
 
+/** The intermediate the warp writes: an uncompressed tiled GeoTIFF, cheap to write and to read back. */
+export const WARPED_FILE_ARGUMENTS: readonly string[] = [
+  ...["-of", "GTiff", "-co", "TILED=YES", "-co", "BLOCKXSIZE=512", "-co", "BLOCKYSIZE=512"],
+  ...["-co", "BIGTIFF=IF_SAFER"],
+];
+
 /** COG creation options: tiled, DEFLATE with the predictor that suits the type, internal overviews. */
 export function cogArguments(threads: number, overviewResampling: "AVERAGE" | "NEAREST"): string[] {
   return [
@@ -82,11 +88,7 @@ export async function warpBand(options: WarpBandOptions): Promise<void> {
         warpedFile,
         null,
         [source],
-        [
-          ...warpArguments(options),
-          ...["-of", "GTiff", "-co", "TILED=YES", "-co", "BLOCKXSIZE=512", "-co", "BLOCKYSIZE=512"],
-          ...["-co", "BIGTIFF=IF_SAFER"],
-        ],
+        [...warpArguments(options), ...WARPED_FILE_ARGUMENTS],
       );
       warped.close();
     } finally {

@@ -158,7 +158,6 @@ async function processJob(
         metadata,
         product,
         grid,
-        warp: result.warp,
         outputRoot,
         metadataRoot: path.join(jobDir, JOB_FILES.output, "metadata"),
         outputs: result.outputs,

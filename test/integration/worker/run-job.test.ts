@@ -266,7 +266,12 @@ describe("runJob", () => {
       jobId,
       inputs: [scene],
       gdalVersion: gdal.version,
-      warpOptions: expect.arrayContaining(["-t_srs", ALBERS_CANADA, "-tr", "600", "-te"]),
+      gdalArguments: {
+        B2: {
+          warp: expect.arrayContaining(["-t_srs", ALBERS_CANADA, "-tr", "600", "-te", "-srcnodata", "0"]),
+          cog: expect.arrayContaining(["-of", "COG", "COMPRESS=DEFLATE"]),
+        },
+      },
     });
     // the footprint is around path 17 / row 36 (Tennessee), longitude first
     const [west, south, east, north] = item.bbox as number[];
