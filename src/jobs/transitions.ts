@@ -1,4 +1,4 @@
-import { isTerminal, type JobState, type SceneEntry, type StatusDocument } from "./status-document.js";
+import { type JobState, type SceneEntry, type StatusDocument } from "./status-document.js";
 
 // Every change to a status document goes through one of these pure functions, one per transition.
 
@@ -131,5 +131,3 @@ export function markDismissed(doc: StatusDocument, now: Date): StatusDocument {
 function clampPercent(value: number): number {
   return Math.max(0, Math.min(100, Math.round(value)));
 }
-
-export { isTerminal };

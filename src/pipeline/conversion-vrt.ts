@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import path from "node:path";
 import gdal from "gdal-async";
 import { escapeXml } from "./escape-xml.js";
 import { uint16LookupTable } from "./lookup-table.js";
@@ -20,45 +21,64 @@ export function conversionVrt(
   conversion: BandConversion,
   maskBand?: string,
 ): VirtualBand {
+  const transformation =
+    conversion.linear !== undefined
+      ? [
+          `<ScaleOffset>${conversion.linear.offset}</ScaleOffset>`,
+          `<ScaleRatio>${conversion.linear.scale}</ScaleRatio>`,
+        ]
+      : conversion.perDn !== undefined
+        ? [`<LUT>${uint16LookupTable(conversion.perDn, 1)}</LUT>`]
+        : [];
+  return virtualRaster(sourceFile, {
+    dataType: conversion.dataType,
+    nodata: conversion.nodata,
+    // Fill pixels are skipped, so they keep the band's nodata value.
+    sourceElements: ["<NODATA>0</NODATA>", ...transformation],
+    extra: maskBand,
+  });
+}
+
+export interface VirtualRasterBand {
+  /** The band's type; the source's when undefined. */
+  readonly dataType?: string | undefined;
+  readonly nodata?: number | undefined;
+  /** Elements of the ComplexSource after the source file and window (NODATA, ScaleRatio, LUT...). */
+  readonly sourceElements: readonly string[];
+  /** Extra dataset-level XML, e.g. a <MaskBand>. */
+  readonly extra?: string | undefined;
+}
+
+/** A one-band VRT over band 1 of a file, on the file's own grid, kept in /vsimem/. */
+export function virtualRaster(sourceFile: string, band: VirtualRasterBand): VirtualBand {
   const source = gdal.open(sourceFile);
   let xml: string;
   try {
     const { x, y } = source.rasterSize;
-    const transformation =
-      conversion.linear !== undefined
-        ? [
-            `      <ScaleOffset>${conversion.linear.offset}</ScaleOffset>`,
-            `      <ScaleRatio>${conversion.linear.scale}</ScaleRatio>`,
-          ]
-        : conversion.perDn !== undefined
-          ? [`      <LUT>${uint16LookupTable(conversion.perDn, 1)}</LUT>`]
-          : [];
-    const dataType = conversion.dataType ?? source.bands.get(1).dataType ?? "UInt16";
     const transform = source.geoTransform;
     if (transform === null) throw new Error(`${sourceFile} has no geotransform`);
+    const dataType = band.dataType ?? source.bands.get(1).dataType ?? "UInt16";
     xml = [
       `<VRTDataset rasterXSize="${x}" rasterYSize="${y}">`,
       `  <SRS>${escapeXml(source.srs?.toWKT() ?? "")}</SRS>`,
       `  <GeoTransform>${transform.map(String).join(", ")}</GeoTransform>`,
       `  <VRTRasterBand dataType="${dataType}" band="1">`,
-      `    <NoDataValue>${conversion.nodata}</NoDataValue>`,
+      ...(band.nodata === undefined ? [] : [`    <NoDataValue>${band.nodata}</NoDataValue>`]),
       `    <ComplexSource>`,
-      `      <SourceFilename relativeToVRT="0">${escapeXml(sourceFile)}</SourceFilename>`,
+      `      <SourceFilename relativeToVRT="0">${escapeXml(path.resolve(sourceFile))}</SourceFilename>`,
       `      <SourceBand>1</SourceBand>`,
       `      <SrcRect xOff="0" yOff="0" xSize="${x}" ySize="${y}"/>`,
       `      <DstRect xOff="0" yOff="0" xSize="${x}" ySize="${y}"/>`,
-      // Fill pixels are skipped, so they keep the band's nodata value.
-      `      <NODATA>0</NODATA>`,
-      ...transformation,
+      ...band.sourceElements.map((element) => `      ${element}`),
       `    </ComplexSource>`,
       `  </VRTRasterBand>`,
-      ...(maskBand === undefined ? [] : [maskBand]),
+      ...(band.extra === undefined ? [] : [band.extra]),
       `</VRTDataset>`,
     ].join("\n");
   } finally {
     source.close();
   }
-  const path = `/vsimem/agricarta-${randomUUID()}.vrt`;
-  gdal.vsimem.set(Buffer.from(xml, "utf8"), path);
-  return { path, release: () => gdal.vsimem.release(path) };
+  const vsimemPath = `/vsimem/agricarta-${randomUUID()}.vrt`;
+  gdal.vsimem.set(Buffer.from(xml, "utf8"), vsimemPath);
+  return { path: vsimemPath, release: () => gdal.vsimem.release(vsimemPath) };
 }

@@ -1,7 +1,4 @@
-import { randomUUID } from "node:crypto";
-import path from "node:path";
-import gdal from "gdal-async";
-import { escapeXml } from "./escape-xml.js";
+import { virtualRaster } from "./conversion-vrt.js";
 import { uint16LookupTable } from "./lookup-table.js";
 import { warpBand, type WarpOptions } from "./warp-band.js";
 
@@ -16,32 +13,14 @@ export async function writeMaskOutput(
   target: string,
   warp: Omit<WarpOptions, "srcNodata" | "dstNodata" | "resampling" | "outputType">,
 ): Promise<void> {
-  const source = gdal.open(qaFile);
-  let xml: string;
-  try {
-    const { x, y } = source.rasterSize;
-    xml = [
-      `<VRTDataset rasterXSize="${x}" rasterYSize="${y}">`,
-      `  <SRS>${escapeXml(source.srs?.toWKT() ?? "")}</SRS>`,
-      `  <GeoTransform>${(source.geoTransform ?? []).map(String).join(", ")}</GeoTransform>`,
-      `  <VRTRasterBand dataType="Byte" band="1">`,
-      `    <ComplexSource>`,
-      `      <SourceFilename relativeToVRT="0">${escapeXml(path.resolve(qaFile))}</SourceFilename>`,
-      `      <SourceBand>1</SourceBand>`,
-      `      <LUT>${uint16LookupTable((qa) => (drop(qa) ? 1 : 0))}</LUT>`,
-      `    </ComplexSource>`,
-      `  </VRTRasterBand>`,
-      `</VRTDataset>`,
-    ].join("\n");
-  } finally {
-    source.close();
-  }
-  const virtual = `/vsimem/agricarta-qa-${randomUUID()}.vrt`;
-  gdal.vsimem.set(Buffer.from(xml, "utf8"), virtual);
+  const virtual = virtualRaster(qaFile, {
+    dataType: "Byte",
+    sourceElements: [`<LUT>${uint16LookupTable((qa) => (drop(qa) ? 1 : 0))}</LUT>`],
+  });
   try {
     await warpBand({
       ...warp,
-      source: virtual,
+      source: virtual.path,
       target,
       resampling: "near",
       srcNodata: undefined,
@@ -51,6 +30,6 @@ export async function writeMaskOutput(
       overviewResampling: "NEAREST",
     });
   } finally {
-    gdal.vsimem.release(virtual);
+    virtual.release();
   }
 }

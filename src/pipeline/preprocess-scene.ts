@@ -72,13 +72,13 @@ export async function preprocessScene(options: PreprocessSceneOptions): Promise<
     conversion: bandConversion(options.metadata, band, options.product, options.reflectanceType),
   }));
   const { grid } = options;
-  const maskBand =
+  const qaMask =
     options.mask === undefined
       ? undefined
-      : maskBandXml(
-          path.join(options.sceneDir, options.metadata.qaPixelFile ?? ""),
-          maskPredicate(options.metadata, options.mask),
-        );
+      : {
+          file: path.join(options.sceneDir, options.metadata.qaPixelFile ?? ""),
+          drop: maskPredicate(options.metadata, options.mask),
+        };
   const shared = options.resampClip
     ? sharedExtent(
         plan.map((p) => p.source),
@@ -86,7 +86,7 @@ export async function preprocessScene(options: PreprocessSceneOptions): Promise<
       )
     : undefined;
   if (options.clip === undefined) {
-    return processBands(options, plan, maskBand, {
+    return processBands(options, plan, qaMask, {
       grid,
       extent: shared,
       threads: options.threads,
@@ -105,7 +105,7 @@ export async function preprocessScene(options: PreprocessSceneOptions): Promise<
     if (extent === undefined) {
       throw new OutsideAreaOfInterestError(`${options.sceneId} does not intersect the area of interest`);
     }
-    return await processBands(options, plan, maskBand, {
+    return await processBands(options, plan, qaMask, {
       grid,
       extent,
       threads: options.threads,
@@ -122,6 +122,12 @@ export class OutsideAreaOfInterestError extends Error {
   override readonly name = "OutsideAreaOfInterestError";
 }
 
+/** The scene's QA file and which of its values drop a pixel. */
+interface QaMask {
+  readonly file: string;
+  readonly drop: (qa: number) => boolean;
+}
+
 interface BandPlan {
   readonly band: LandsatBand;
   readonly source: string;
@@ -131,9 +137,10 @@ interface BandPlan {
 async function processBands(
   options: PreprocessSceneOptions,
   plan: readonly BandPlan[],
-  maskBand: string | undefined,
+  qaMask: QaMask | undefined,
   warp: Omit<WarpOptions, "srcNodata" | "dstNodata">,
 ): Promise<SceneResult> {
+  const maskBand = qaMask === undefined ? undefined : maskBandXml(qaMask.file, qaMask.drop);
   const sceneOut = path.join(options.outputRoot, options.sceneId);
   await fs.mkdir(sceneOut, { recursive: true });
   const outputs: SceneOutput[] = [];
@@ -173,11 +180,9 @@ async function processBands(
       ? undefined
       : path.relative(options.outputRoot, await writeSceneStack(sceneOut, options.sceneId, outputs));
   let mask: string | undefined;
-  if (options.maskOutput === true && options.mask !== undefined) {
+  if (options.maskOutput === true && qaMask !== undefined) {
     mask = path.join(options.sceneId, `${options.sceneId}_qa_mask.tif`);
-    const qaFile = path.join(options.sceneDir, options.metadata.qaPixelFile ?? "");
-    const drop = maskPredicate(options.metadata, options.mask);
-    await writeMaskOutput(qaFile, drop, path.join(options.outputRoot, mask), warp);
+    await writeMaskOutput(qaMask.file, qaMask.drop, path.join(options.outputRoot, mask), warp);
   }
   return { outputs, stack, mask };
 }
