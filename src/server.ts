@@ -2,6 +2,10 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createApp } from "./api/app.js";
+import type { Authentication } from "./api/authentication.js";
+import { ApiKeysError, loadApiKeys } from "./auth/api-keys.js";
+import type { Config } from "./config/config.js";
+import type { Logger } from "./logging/create-logger.js";
 import { requestLimitsFrom } from "./api/preprocessing-request.js";
 import { createReadinessCheck } from "./api/readiness.js";
 import { ConfigError, configPathFrom, loadConfig } from "./config/load-config.js";
@@ -27,6 +31,8 @@ async function main(): Promise<void> {
         : { dir: config.loggingDir, level: config.logging.fileLevel },
   });
 
+  const authentication = authenticationFrom(config, logger);
+
   const probe = await probeWorker(WORKER_ENTRY, config.projection).catch((error: unknown) => {
     logger.error({ err: error }, "workers cannot load GDAL; the service will report not ready");
     return undefined;
@@ -47,6 +53,7 @@ async function main(): Promise<void> {
 
   const app = createApp({
     jobs,
+    authentication,
     logger,
     limits: requestLimitsFrom(config),
     checkReadiness: createReadinessCheck({
@@ -81,8 +88,30 @@ async function main(): Promise<void> {
   process.once("SIGINT", () => shutdown("SIGINT"));
 }
 
+/** API keys from their file, or authentication off when the config says so explicitly; never by omission. */
+function authenticationFrom(config: Config, logger: Logger): Authentication {
+  switch (config.auth.kind) {
+    case "disabled":
+      logger.warn("AUTH_DISABLED is true: every client may submit, see and cancel every job");
+      return { kind: "disabled" };
+    case "api_keys": {
+      const keys = loadApiKeys(config.auth.keysFile);
+      logger.info({ keysFile: config.auth.keysFile, keys: keys.size }, "API keys loaded");
+      return { kind: "api_keys", keys };
+    }
+    case "unset":
+      throw new ConfigError(
+        `invalid config ${config.configPath}: API_KEYS_FILE: is required (or the API_KEYS_FILE environment ` +
+          `variable); set AUTH_DISABLED: true to run without authentication`,
+      );
+  }
+}
+
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? error.message : String((error as Error).stack ?? error);
+  const message =
+    error instanceof ConfigError || error instanceof ApiKeysError
+      ? error.message
+      : String((error as Error).stack ?? error);
   process.stderr.write(`agricarta: ${message}\n`);
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 import express, { type Express } from "express";
 import helmet from "helmet";
 import type { JobService } from "../jobs/job-service.js";
+import type { Authentication } from "./authentication.js";
 import type { Logger } from "../logging/create-logger.js";
 import { healthRoutes, type CheckReadiness } from "./health-routes.js";
 import type { RequestLimits } from "./preprocessing-request.js";
@@ -10,6 +11,7 @@ import { requestContext } from "./request-context.js";
 
 export interface AppDeps {
   readonly jobs: JobService;
+  readonly authentication: Authentication;
   readonly limits: RequestLimits;
   readonly logger: Logger;
   readonly checkReadiness: CheckReadiness;
@@ -24,7 +26,7 @@ export function createApp(deps: AppDeps): Express {
   app.set("trust proxy", false);
   app.use(requestContext(deps.logger));
   app.use(healthRoutes(deps.checkReadiness));
-  app.use(preprocessingRoutes({ jobs: deps.jobs, limits: deps.limits }));
+  app.use(preprocessingRoutes({ jobs: deps.jobs, authentication: deps.authentication, limits: deps.limits }));
   app.use(notFoundHandler);
   app.use(problemMiddleware);
   return app;

@@ -1,6 +1,8 @@
-import express, { Router, type Request } from "express";
+import express, { Router, type Request, type Response } from "express";
 import { toFieldIssues } from "../common/zod-issues.js";
+import { requestFingerprint } from "../jobs/idempotency-store.js";
 import type { JobService } from "../jobs/job-service.js";
+import { assertMayAccess, principalOf, requireApiKey, type Authentication } from "./authentication.js";
 import { isJobId, JobNotFoundError } from "../jobs/job-store.js";
 import { HttpProblem, ValidationProblem } from "./problems.js";
 import { ListQuerySchema, preprocessingRequestSchema, type RequestLimits } from "./preprocessing-request.js";
@@ -8,8 +10,12 @@ import { baseUrl, jobUrl, JOBS_PATH, statusView } from "./status-view.js";
 
 // The seed's endpoint and the job API around it.
 
+/** Idempotency-Key values: printable ASCII, as the IETF draft and common practice allow. */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
 export interface PreprocessingRoutesDeps {
   readonly jobs: JobService;
+  readonly authentication: Authentication;
   readonly limits: RequestLimits;
   /** Largest accepted JSON body. */
   readonly bodyLimit?: string;
@@ -20,11 +26,17 @@ export function preprocessingRoutes(deps: PreprocessingRoutesDeps): Router {
   const requestSchema = preprocessingRequestSchema(deps.limits);
   const jsonBody = express.json({ limit: deps.bodyLimit ?? "64kb", strict: true });
 
-  const jobIdOf = (req: Request): string => {
+  /** The job named in the path, once the caller is known to be allowed to see it (404, then 403). */
+  const jobIdOf = async (req: Request, res: Response): Promise<string> => {
     const jobId = String(req.params["jobId"]);
     if (!isJobId(jobId)) throw new JobNotFoundError(jobId);
+    res.locals["jobId"] = jobId;
+    assertMayAccess(principalOf(res), jobId, await deps.jobs.ownerOf(jobId));
     return jobId;
   };
+
+  // Every job endpoint needs an API key (unless authentication is switched off).
+  router.use(JOBS_PATH, requireApiKey(deps.authentication));
 
   router.post(
     JOBS_PATH,
@@ -40,11 +52,22 @@ export function preprocessingRoutes(deps: PreprocessingRoutesDeps): Router {
     },
     jsonBody,
     async (req, res) => {
+      const key = req.get("idempotency-key");
+      if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+        throw new ValidationProblem(
+          [{ field: "Idempotency-Key", message: "must be 1-255 printable ASCII characters" }],
+          "headers",
+        );
+      }
       const parsed = requestSchema.safeParse(req.body);
       if (!parsed.success) throw new ValidationProblem(toFieldIssues(parsed.error));
-      const status = await deps.jobs.submit(parsed.data);
+      const { status, replayed } = await deps.jobs.submit(parsed.data, {
+        owner: principalOf(res).owner,
+        idempotency: key === undefined ? undefined : { key, fingerprint: requestFingerprint(req.body) },
+      });
       res.locals["jobId"] = status.jobID;
-      res.status(202).location(jobUrl(req, status.jobID));
+      if (replayed) res.setHeader("Idempotent-Replayed", "true");
+      res.status(replayed ? 200 : 202).location(jobUrl(req, status.jobID));
       if (req.accepts(["application/json", "text/plain"]) === "text/plain") {
         res.type("text/plain").send(status.jobID);
       } else {
@@ -57,7 +80,9 @@ export function preprocessingRoutes(deps: PreprocessingRoutesDeps): Router {
     const query = ListQuerySchema.safeParse(req.query);
     if (!query.success) throw new ValidationProblem(toFieldIssues(query.error), "query");
     const { status, limit, cursor } = query.data;
-    const page = await deps.jobs.list({ status, limit, after: cursor });
+    const principal = principalOf(res);
+    const owner = principal.admin ? undefined : principal.owner;
+    const page = await deps.jobs.list({ status, limit, after: cursor, owner });
     const pageUrl = (after?: string): string => {
       const params = new URLSearchParams({ limit: String(limit) });
       if (status !== undefined) params.set("status", status);
@@ -76,20 +101,17 @@ export function preprocessingRoutes(deps: PreprocessingRoutesDeps): Router {
   });
 
   router.get(`${JOBS_PATH}/:jobId`, async (req, res) => {
-    const jobId = jobIdOf(req);
-    res.locals["jobId"] = jobId;
+    const jobId = await jobIdOf(req, res);
     res.json(statusView(req, await deps.jobs.get(jobId)));
   });
 
   router.get(`${JOBS_PATH}/:jobId/log`, async (req, res) => {
-    const jobId = jobIdOf(req);
-    res.locals["jobId"] = jobId;
+    const jobId = await jobIdOf(req, res);
     res.type("text/plain").send(await deps.jobs.readLog(jobId));
   });
 
   router.delete(`${JOBS_PATH}/:jobId`, async (req, res) => {
-    const jobId = jobIdOf(req);
-    res.locals["jobId"] = jobId;
+    const jobId = await jobIdOf(req, res);
     res.json(statusView(req, await deps.jobs.cancel(jobId)));
   });
 

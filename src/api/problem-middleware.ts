@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from "express";
+import { IdempotencyConflictError, QueueFullError } from "../jobs/job-service.js";
 import { JobNotFoundError } from "../jobs/job-store.js";
 import { InvalidTransitionError } from "../jobs/transitions.js";
 import { requestLogger } from "./request-context.js";
@@ -7,6 +8,9 @@ import { HttpProblem } from "./problems.js";
 // The one place that maps errors to HTTP answers.
 
 export const PROBLEM_JSON = "application/problem+json";
+
+/** What a 429 asks a client to wait: about one short job's worth. */
+const RETRY_AFTER_SECONDS = 30;
 
 export function sendProblem(
   res: Response,
@@ -44,6 +48,26 @@ export const problemMiddleware: ErrorRequestHandler = (error: unknown, _req, res
   }
   if (error instanceof JobNotFoundError) {
     sendProblem(res, 404, "Job not found", `There is no job ${error.jobId}.`);
+    return;
+  }
+  if (error instanceof QueueFullError) {
+    res.setHeader("Retry-After", String(RETRY_AFTER_SECONDS));
+    sendProblem(
+      res,
+      429,
+      "Too Many Requests",
+      `The queue is full (${error.queued} jobs waiting); try again in ${RETRY_AFTER_SECONDS} s.`,
+    );
+    return;
+  }
+  if (error instanceof IdempotencyConflictError) {
+    sendProblem(
+      res,
+      422,
+      "Idempotency-Key reused",
+      "This Idempotency-Key was first used with a different request; use a new key for a new job.",
+      { jobID: error.jobId },
+    );
     return;
   }
   if (error instanceof InvalidTransitionError) {

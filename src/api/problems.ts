@@ -22,7 +22,7 @@ export const VALIDATION_PROBLEM_TYPE = "urn:agricarta:problem:invalid-request";
 export class ValidationProblem extends HttpProblem {
   constructor(
     readonly errors: readonly FieldIssue[],
-    where: "body" | "query" = "body",
+    where: "body" | "query" | "headers" = "body",
   ) {
     super(
       400,

@@ -84,6 +84,20 @@ export const ConfigSchema = z.strictObject({
     .number()
     .positive()
     .default(6 * 3600),
+  /** Most jobs waiting to start; a submission beyond it is answered 429 with Retry-After. */
+  MAX_QUEUED_JOBS: positiveInt.default(1000),
+  /**
+   * Seconds a finished job's working directory is kept (status, log, outputs' working copy); then it is
+   * removed. Published results are never removed by the service. Default 7 days.
+   */
+  JOB_RETENTION: z
+    .number()
+    .positive()
+    .default(7 * 24 * 3600),
+  /** The bearer API keys file (hashed keys; mount it from a Secret). The API_KEYS_FILE variable wins. */
+  API_KEYS_FILE: path.optional(),
+  /** true turns authentication off (development and demos only); the server warns at start-up. */
+  AUTH_DISABLED: z.boolean().default(false),
 });
 
 /** config.yaml as written, before paths are resolved. */

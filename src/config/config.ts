@@ -30,13 +30,20 @@ export interface Config {
   /** copy: stage each scene into the job (copy + tar.gz, as the seed); in_place: read it where it lies. */
   readonly staging: "copy" | "in_place";
   readonly jobTimeoutMs: number;
+  readonly maxQueuedJobs: number;
+  readonly jobRetentionMs: number;
+  /** unset: neither a keys file nor AUTH_DISABLED; the server refuses to start (see src/server.ts). */
+  readonly auth:
+    | { readonly kind: "api_keys"; readonly keysFile: string }
+    | { readonly kind: "disabled" }
+    | { readonly kind: "unset" };
 }
 
 /** Resolves relative paths against the config file's folder, so a config can travel with its data. */
 export function resolveConfig(
   raw: RawConfig,
   configPath: string,
-  env: { PORT?: string | undefined },
+  env: { PORT?: string | undefined; API_KEYS_FILE?: string | undefined },
 ): Config {
   const base = path.dirname(path.resolve(configPath));
   const abs = (p: string): string => path.resolve(base, p);
@@ -71,8 +78,22 @@ export function resolveConfig(
     heartbeatTimeoutMs: raw.HEARTBEAT_TIMEOUT * 1000,
     staging: raw.STAGING,
     jobTimeoutMs: raw.JOB_TIMEOUT * 1000,
+    maxQueuedJobs: raw.MAX_QUEUED_JOBS,
+    jobRetentionMs: raw.JOB_RETENTION * 1000,
+    auth: resolveAuth(raw, env.API_KEYS_FILE, abs),
   };
   return deepFreeze(config);
+}
+
+function resolveAuth(
+  raw: RawConfig,
+  keysFileFromEnv: string | undefined,
+  abs: (p: string) => string,
+): Config["auth"] {
+  if (raw.AUTH_DISABLED) return { kind: "disabled" };
+  if (keysFileFromEnv !== undefined) return { kind: "api_keys", keysFile: path.resolve(keysFileFromEnv) };
+  if (raw.API_KEYS_FILE !== undefined) return { kind: "api_keys", keysFile: abs(raw.API_KEYS_FILE) };
+  return { kind: "unset" };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -43,7 +43,13 @@ export function loadConfig(configPath: string, env: Readonly<Record<string, stri
     if (!checked.success) throw new ConfigError(`environment variable PORT must be a port number 0-65535`);
     port = String(checked.data);
   }
-  return resolveConfig(parsed.data, configPath, { PORT: port });
+  const keysFile = env["API_KEYS_FILE"] === "" ? undefined : env["API_KEYS_FILE"];
+  if (parsed.data.AUTH_DISABLED && (parsed.data.API_KEYS_FILE ?? keysFile) !== undefined) {
+    throw new ConfigError(
+      `invalid config ${configPath}: AUTH_DISABLED: is true while API_KEYS_FILE is set; choose one`,
+    );
+  }
+  return resolveConfig(parsed.data, configPath, { PORT: port, API_KEYS_FILE: keysFile });
 }
 
 /** `--config FILE` or `--config=FILE`, else AGRICARTA_CONFIG, else ./config.yaml. */

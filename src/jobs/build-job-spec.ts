@@ -3,10 +3,17 @@ import type { JobRequest, JobSpec } from "./job-spec.js";
 import { publishPathFor } from "./publish-paths.js";
 
 /** Freezes the config's part of a job into its job.json at submission time. */
-export function buildJobSpec(jobId: string, request: JobRequest, config: Config, now: Date): JobSpec {
+export function buildJobSpec(
+  jobId: string,
+  request: JobRequest,
+  owner: string,
+  config: Config,
+  now: Date,
+): JobSpec {
   return {
     jobId,
     created: now.toISOString(),
+    owner,
     request,
     resolved: {
       imageryStorage: config.imageryStorage,

@@ -6,7 +6,15 @@ import type { Executor, WorkerExit } from "../executors/executor.js";
 import type { Logger } from "../logging/create-logger.js";
 import { buildJobSpec } from "./build-job-spec.js";
 import type { JobRequest } from "./job-spec.js";
-import { JOB_FILES, type JobPage, type JobStore, type ListOptions, type WorkerRecord } from "./job-store.js";
+import { IdempotencyStore } from "./idempotency-store.js";
+import {
+  JOB_FILES,
+  JobNotFoundError,
+  type JobPage,
+  type JobStore,
+  type ListOptions,
+  type WorkerRecord,
+} from "./job-store.js";
 import { publishStagingDir } from "./publish-paths.js";
 import { isTerminal, type StatusDocument } from "./status-document.js";
 import { createAccepted, InvalidTransitionError, markDismissed, markFailed } from "./transitions.js";
@@ -23,10 +31,44 @@ export interface JobServiceDeps {
   readonly now?: () => Date;
   /** How often running workers are checked for life and heartbeat. */
   readonly checkIntervalMs?: number;
+  /** How often finished jobs are checked against JOB_RETENTION. */
+  readonly retentionIntervalMs?: number;
+}
+
+export interface SubmitOptions {
+  readonly owner: string;
+  /** The client's Idempotency-Key and a fingerprint of its request body. */
+  readonly idempotency?: { readonly key: string; readonly fingerprint: string } | undefined;
+}
+
+export interface Submission {
+  readonly status: StatusDocument;
+  /** true when an Idempotency-Key repeat returned the job an earlier request created. */
+  readonly replayed: boolean;
+}
+
+/** More jobs are waiting than MAX_QUEUED_JOBS allows. */
+export class QueueFullError extends Error {
+  override readonly name = "QueueFullError";
+  constructor(readonly queued: number) {
+    super(`${queued} jobs are already waiting to start`);
+  }
+}
+
+/** An Idempotency-Key that was first used with a different request. */
+export class IdempotencyConflictError extends Error {
+  override readonly name = "IdempotencyConflictError";
+  constructor(
+    readonly key: string,
+    readonly jobId: string,
+  ) {
+    super(`Idempotency-Key ${key} was used for a different request (job ${jobId})`);
+  }
 }
 
 export class JobService {
   readonly #store: JobStore;
+  readonly #idempotency: IdempotencyStore;
   readonly #executor: Executor;
   readonly #config: Config;
   readonly #logger: Logger;
@@ -35,16 +77,21 @@ export class JobService {
   readonly #queue: string[] = [];
   readonly #running = new Map<string, WorkerRecord>();
   readonly #locks = new Map<string, Promise<unknown>>();
+  readonly #retentionIntervalMs: number;
   #timer: NodeJS.Timeout | undefined;
+  #retentionTimer: NodeJS.Timeout | undefined;
   #pumping = false;
 
   constructor(deps: JobServiceDeps) {
     this.#store = deps.store;
+    this.#idempotency = new IdempotencyStore(deps.store.workingDir);
     this.#executor = deps.executor;
     this.#config = deps.config;
     this.#logger = deps.logger;
     this.#now = deps.now ?? (() => new Date());
     this.#checkIntervalMs = deps.checkIntervalMs ?? 2_000;
+    this.#retentionIntervalMs =
+      deps.retentionIntervalMs ?? Math.min(10 * 60_000, Math.max(1_000, deps.config.jobRetentionMs / 10));
   }
 
   /** Reconciles the job directories with the workers that are really running, then starts watching. */
@@ -52,13 +99,46 @@ export class JobService {
     await this.reconcile();
     this.#timer = setInterval(() => void this.#checkWorkers(), this.#checkIntervalMs);
     this.#timer.unref();
+    this.#retentionTimer = setInterval(() => void this.#sweepQuietly(), this.#retentionIntervalMs);
+    this.#retentionTimer.unref();
     await this.#pump();
+    await this.#sweepQuietly();
   }
 
   /** Stops watching. Workers are left running: they belong to their jobs, not to this process. */
   stop(): void {
     if (this.#timer !== undefined) clearInterval(this.#timer);
+    if (this.#retentionTimer !== undefined) clearInterval(this.#retentionTimer);
     this.#timer = undefined;
+    this.#retentionTimer = undefined;
+  }
+
+  /**
+   * JOB_RETENTION: removes the working directories of jobs that finished longer ago than that, and
+   * Idempotency-Key records as old. Published results are not touched. Returns the removed job ids.
+   */
+  async sweepExpired(): Promise<string[]> {
+    const now = this.#now();
+    const removed: string[] = [];
+    for (const jobId of await this.#store.listIds()) {
+      await this.#exclusive(jobId, async () => {
+        const status = await this.#store.readStatus(jobId).catch(() => undefined);
+        if (status === undefined || !isTerminal(status.status)) return;
+        const finished = Date.parse(status.finished ?? status.updated);
+        if (now.getTime() - finished <= this.#config.jobRetentionMs) return;
+        await this.#store.remove(jobId);
+        removed.push(jobId);
+      });
+    }
+    await this.#idempotency.sweep(this.#config.jobRetentionMs, now);
+    if (removed.length > 0) this.#logger.info({ jobs: removed.length }, "removed jobs past JOB_RETENTION");
+    return removed;
+  }
+
+  async #sweepQuietly(): Promise<void> {
+    await this.sweepExpired().catch((error: unknown) =>
+      this.#logger.error({ err: error }, "JOB_RETENTION sweep failed"),
+    );
   }
 
   get queuedCount(): number {
@@ -69,15 +149,47 @@ export class JobService {
     return this.#running.size;
   }
 
-  async submit(request: JobRequest): Promise<StatusDocument> {
+  /**
+   * Accepts a job for an owner. With an idempotency key, a repeat of the same request returns the job the first
+   * one created (replayed: true), and the same key with another request is refused.
+   */
+  async submit(request: JobRequest, options: SubmitOptions): Promise<Submission> {
+    const { owner, idempotency } = options;
+    if (idempotency === undefined) {
+      return { status: await this.#accept(request, owner, uuidv7()), replayed: false };
+    }
+    const { key, fingerprint } = idempotency;
+    return this.#exclusive(`idempotency:${owner}:${key}`, async () => {
+      const claim = await this.#idempotency.claim(owner, key, fingerprint, uuidv7());
+      if (claim.fingerprint !== fingerprint) throw new IdempotencyConflictError(key, claim.jobId);
+      const existing = await this.#store.readStatus(claim.jobId).catch((error: unknown) => {
+        if (error instanceof JobNotFoundError) return undefined;
+        throw error;
+      });
+      if (existing !== undefined) return { status: existing, replayed: true };
+      // Claimed now, or by an attempt that stopped before it created the job: create it under the claimed id.
+      try {
+        return { status: await this.#accept(request, owner, claim.jobId), replayed: false };
+      } catch (error) {
+        if (claim.fresh) await this.#idempotency.release(owner, key);
+        throw error;
+      }
+    });
+  }
+
+  async #accept(request: JobRequest, owner: string, jobId: string): Promise<StatusDocument> {
+    if (this.#queue.length >= this.#config.maxQueuedJobs) throw new QueueFullError(this.#queue.length);
     const now = this.#now();
-    const jobId = uuidv7();
     const status = createAccepted(jobId, request.imagery_list, now);
-    await this.#store.create(buildJobSpec(jobId, request, this.#config, now), status);
+    await this.#store.create(buildJobSpec(jobId, request, owner, this.#config, now), status);
     this.#queue.push(jobId);
-    this.#logger.info({ jobId, scenes: request.imagery_list.length }, "job accepted");
+    this.#logger.info({ jobId, owner, scenes: request.imagery_list.length }, "job accepted");
     void this.#pump();
     return status;
+  }
+
+  ownerOf(jobId: string): Promise<string> {
+    return this.#store.readOwner(jobId);
   }
 
   get(jobId: string): Promise<StatusDocument> {

@@ -34,6 +34,8 @@ export type JobRequest = z.infer<typeof JobRequestSchema>;
 export const JobSpecSchema = z.strictObject({
   jobId: z.uuid(),
   created: z.iso.datetime(),
+  /** The principal that submitted the job (jobs from before authentication belong to "anonymous"). */
+  owner: z.string().min(1).default("anonymous"),
   request: JobRequestSchema,
   resolved: z.strictObject({
     imageryStorage: z.string(),

@@ -50,6 +50,8 @@ export interface ListOptions {
   readonly limit: number;
   /** Return only jobs older than this job id (the previous page's last id). */
   readonly after?: string | undefined;
+  /** Return only this owner's jobs. */
+  readonly owner?: string | undefined;
 }
 
 export interface JobPage {
@@ -61,6 +63,8 @@ export interface JobPage {
 export class JobStore {
   /** Finished jobs never change, so their documents are kept once read: listing stays cheap. */
   readonly #finished = new Map<string, StatusDocument>();
+  /** job.json never changes, so a job's owner is read once. */
+  readonly #owners = new Map<string, string>();
 
   constructor(readonly workingDir: string) {}
 
@@ -86,8 +90,36 @@ export class JobStore {
     }
   }
 
+  /**
+   * Deletes a job's directory. It is renamed to a hidden name first, so that from then on the job is simply
+   * gone for every reader, then removed.
+   */
+  async remove(jobId: string): Promise<void> {
+    const doomed = path.join(this.workingDir, `.${jobId}.removing`);
+    try {
+      await fs.rename(this.jobDir(jobId), doomed);
+    } catch (error) {
+      throw notFoundOr(jobId, error);
+    } finally {
+      this.#finished.delete(jobId);
+      this.#owners.delete(jobId);
+    }
+    await fs.rm(doomed, { recursive: true, force: true });
+  }
+
   async readSpec(jobId: string): Promise<JobSpec> {
-    return JobSpecSchema.parse(await this.#readJson(jobId, JOB_FILES.spec));
+    const parsed = JobSpecSchema.safeParse(await this.#readJson(jobId, JOB_FILES.spec));
+    if (!parsed.success)
+      throw new CorruptJobError(`job ${jobId}: job.json is invalid`, { cause: parsed.error });
+    return parsed.data;
+  }
+
+  async readOwner(jobId: string): Promise<string> {
+    const cached = this.#owners.get(jobId);
+    if (cached !== undefined) return cached;
+    const { owner } = await this.readSpec(jobId);
+    this.#owners.set(jobId, owner);
+    return owner;
   }
 
   async readStatus(jobId: string): Promise<StatusDocument> {
@@ -154,6 +186,7 @@ export class JobStore {
       const id = ids[i]!;
       let doc: StatusDocument;
       try {
+        if (options.owner !== undefined && (await this.readOwner(id)) !== options.owner) continue;
         doc = await this.readStatus(id);
       } catch (error) {
         // A job removed while we list, or one whose files are damaged, is not listed.

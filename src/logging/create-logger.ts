@@ -1,5 +1,5 @@
 import path from "node:path";
-import { pino, type Logger } from "pino";
+import { pino, type DestinationStream, type Logger } from "pino";
 import type { LogLevel } from "../config/config-schema.js";
 
 export type { Logger };
@@ -9,21 +9,40 @@ export interface LoggerOptions {
   readonly consoleLevel: LogLevel;
   /** When set, a second stream writes to <dir>/<name>.log at fileLevel. */
   readonly file?: { readonly dir: string; readonly level: LogLevel } | undefined;
+  /** Where console lines go; standard output when undefined. */
+  readonly console?: DestinationStream | undefined;
 }
 
 const ORDER: readonly LogLevel[] = ["debug", "info", "warn", "error", "fatal"];
 
+/** Credentials never reach a log line, wherever a request's headers are logged. */
+export const REDACTED_PATHS: readonly string[] = [
+  "authorization",
+  "headers.authorization",
+  "req.headers.authorization",
+  "request.headers.authorization",
+  "*.headers.authorization",
+  'headers["x-api-key"]',
+  'req.headers["x-api-key"]',
+  "apiKey",
+  "*.apiKey",
+];
+
 /** The process's one root logger; everything else gets a child of it. */
 export function createLogger(options: LoggerOptions): Logger {
-  const base = { name: options.name };
+  const base = {
+    name: options.name,
+    redact: { paths: [...REDACTED_PATHS], censor: "[redacted]" },
+  };
+  const console = options.console ?? pino.destination({ dest: 1, sync: false });
   if (options.file === undefined) {
-    return pino({ ...base, level: options.consoleLevel }, pino.destination({ dest: 1, sync: false }));
+    return pino({ ...base, level: options.consoleLevel }, console);
   }
   const lowest = ORDER[Math.min(ORDER.indexOf(options.consoleLevel), ORDER.indexOf(options.file.level))];
   return pino(
     { ...base, level: lowest ?? "info" },
     pino.multistream([
-      { level: options.consoleLevel, stream: pino.destination({ dest: 1, sync: false }) },
+      { level: options.consoleLevel, stream: console },
       {
         level: options.file.level,
         stream: pino.destination({ dest: path.join(options.file.dir, `${options.name}.log`), mkdir: true }),

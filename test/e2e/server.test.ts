@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { hashApiKey } from "../../src/auth/api-keys.js";
 import type { StatusDocument } from "../../src/jobs/status-document.js";
 import { isAlive, waitFor } from "../helpers/alive.js";
 import { BUILT_SERVER, SCENES } from "../helpers/paths.js";
@@ -139,6 +140,52 @@ describe("the service end to end", () => {
   }, 120_000);
 });
 
+describe("authentication in the real server", () => {
+  const KEY = "agk_e2e-secret-key-0042";
+
+  it("needs the key on job endpoints and never writes it to a log", async () => {
+    sandbox = await createSandbox({ scenes: [] });
+    const keysFile = path.join(sandbox.root, "api-keys.yaml");
+    await fs.writeFile(keysFile, `keys:\n  - { id: e2e, owner: tester, sha256: "${hashApiKey(KEY)}" }\n`);
+    const config = (await fs.readFile(sandbox.configPath, "utf8"))
+      .replace(/^AUTH_DISABLED:.*$/m, `API_KEYS_FILE: ${keysFile}`)
+      .replace("console_level: CRITICAL", "console_level: DEBUG");
+    await fs.writeFile(sandbox.configPath, config);
+    server = await startServer(sandbox);
+    const headers = { authorization: `Bearer ${KEY}`, "content-type": "application/json" };
+    expect((await fetch(`${server.url}${JOBS}`)).status).toBe(401);
+    expect(
+      (await fetch(`${server.url}${JOBS}`, { headers: { authorization: "Bearer agk_wrong" } })).status,
+    ).toBe(401);
+    const res = await fetch(`${server.url}${JOBS}`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ imagery_list: [SCENES.l1.id] }),
+    });
+    expect(res.status).toBe(202);
+    expect((await fetch(`${server.url}${JOBS}`, { headers })).status).toBe(200);
+    await server.stop("SIGTERM");
+    server = undefined;
+    const log = await fs.readFile(path.join(sandbox.root, "server.log"), "utf8");
+    expect(log).toMatch(/API keys loaded/);
+    expect(log).toMatch(/"status":202/);
+    expect(log).not.toContain(KEY);
+    expect(log).not.toContain("agk_wrong");
+  });
+
+  it("warns at start-up when AUTH_DISABLED switches authentication off", async () => {
+    sandbox = await createSandbox({ scenes: [] });
+    const config = await fs.readFile(sandbox.configPath, "utf8");
+    await fs.writeFile(sandbox.configPath, config.replace("console_level: CRITICAL", "console_level: INFO"));
+    server = await startServer(sandbox);
+    expect((await fetch(`${server.url}${JOBS}`)).status).toBe(200);
+    await server.stop("SIGTERM");
+    server = undefined;
+    const log = await fs.readFile(path.join(sandbox.root, "server.log"), "utf8");
+    expect(log).toMatch(/"level":40,.*AUTH_DISABLED is true/);
+  });
+});
+
 describe("start-up with a bad config", () => {
   it.each([
     ["a missing required key", "PROJECTION", /invalid config .*: PROJECTION: is required/],
@@ -148,6 +195,11 @@ describe("start-up with a bad config", () => {
       "a geographic projection",
       'PROJECTION: "EPSG:4326"',
       /PROJECTION: is not a projected coordinate system/,
+    ],
+    [
+      "neither API keys nor AUTH_DISABLED",
+      "AUTH_DISABLED",
+      /API_KEYS_FILE: is required .*AUTH_DISABLED: true/,
     ],
   ])("exits non-zero naming the key for %s", async (_what, line, message) => {
     sandbox = await createSandbox({ scenes: [] });

@@ -57,10 +57,13 @@ function sandboxConfig(root: string, extra: readonly string[]): string {
     ["LOGGING_CONFIG", "\n  console_level: CRITICAL\n  file_level: DEBUG"],
     ["PROJECTION", JSON.stringify(ALBERS_CANADA)],
     ["PARAMS", "\n  LC8:\n    bands: [B2, B3, B4]\n    product: dn\n    resamp_clip: True"],
+    // Tests that are not about authentication run without it; a test that sets API_KEYS_FILE turns it on.
+    ["AUTH_DISABLED", "true"],
   ]);
   for (const line of extra) {
     const [key, ...rest] = line.split(":");
     keys.set(key!.trim(), rest.join(":").trim());
+    if (key!.trim() === "API_KEYS_FILE") keys.delete("AUTH_DISABLED");
   }
   return [...keys].map(([k, v]) => `${k}: ${v}`).join("\n") + "\n";
 }

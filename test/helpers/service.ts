@@ -1,5 +1,6 @@
 import path from "node:path";
 import { createApp } from "../../src/api/app.js";
+import type { Authentication } from "../../src/api/authentication.js";
 import type { ReadinessCheck } from "../../src/api/health-routes.js";
 import { requestLimitsFrom } from "../../src/api/preprocessing-request.js";
 import { loadConfig } from "../../src/config/load-config.js";
@@ -25,6 +26,8 @@ export interface TestServiceOptions {
   readonly worker: string;
   readonly readiness?: readonly ReadinessCheck[];
   readonly env?: Record<string, string>;
+  /** Default: authentication off, as AUTH_DISABLED does. */
+  readonly authentication?: Authentication;
 }
 
 export function createTestService(sandbox: Sandbox, options: TestServiceOptions): TestService {
@@ -43,6 +46,7 @@ export function createTestService(sandbox: Sandbox, options: TestServiceOptions)
   });
   const app = createApp({
     jobs,
+    authentication: options.authentication ?? { kind: "disabled" },
     logger,
     limits: requestLimitsFrom(config),
     checkReadiness: () =>

@@ -44,7 +44,7 @@ async function leftBehind(
   const jobId = uuidv7({ msecs: created.getTime() });
   const request = { imagery_list: [SCENE], resolution: 30, cores: 1, delete_intermediate: false };
   const accepted = createAccepted(jobId, [SCENE], created);
-  await service.store.create(buildJobSpec(jobId, request, service.config, created), accepted);
+  await service.store.create(buildJobSpec(jobId, request, "tester", service.config, created), accepted);
   if (state === "running") {
     await service.store.writeStatus(markRunning(accepted, new Date(Date.now() - updatedAgoMs)));
   }
@@ -134,12 +134,10 @@ describe("JobService after a restart", () => {
     sandbox = await createSandbox({ scenes: [], configLines: ["JOB_TIMEOUT: 1"] });
     service = createTestService(sandbox, { worker: "forever" });
     await service.jobs.start();
-    const status = await service.jobs.submit({
-      imagery_list: [SCENE],
-      resolution: 30,
-      cores: 1,
-      delete_intermediate: false,
-    });
+    const { status } = await service.jobs.submit(
+      { imagery_list: [SCENE], resolution: 30, cores: 1, delete_intermediate: false },
+      { owner: "tester" },
+    );
     const pid = await waitFor(
       () => service.store.readWorkerRecord(status.jobID).then((r) => r?.pid),
       "the worker to start",

@@ -48,7 +48,10 @@ async function run(
     ...(options.product === undefined ? {} : { product: options.product }),
     ...(options.clip === undefined ? {} : { clip: options.clip }),
   };
-  await store.create(buildJobSpec(jobId, request, config, now), createAccepted(jobId, imagery_list, now));
+  await store.create(
+    buildJobSpec(jobId, request, "tester", config, now),
+    createAccepted(jobId, imagery_list, now),
+  );
   await runJob(store.jobDir(jobId), { logger });
   return {
     jobId,
@@ -320,7 +323,7 @@ describe("runJob", () => {
       cores: 1,
       delete_intermediate: false,
     };
-    const spec = buildJobSpec(jobId, request, { ...inPlace, staging: "in_place" }, now);
+    const spec = buildJobSpec(jobId, request, "tester", { ...inPlace, staging: "in_place" }, now);
     await store.create(spec, createAccepted(jobId, [SCENES.south.id], now));
     const imagery = path.join(store.jobDir(jobId), "imagery");
     await runJob(store.jobDir(jobId), { logger });
@@ -346,7 +349,10 @@ describe("runJob", () => {
     const jobId = uuidv7();
     const now = new Date();
     const request = { imagery_list: [SCENES.l2.id], resolution: 600, cores: 1, delete_intermediate: false };
-    await store.create(buildJobSpec(jobId, request, config, now), createAccepted(jobId, [SCENES.l2.id], now));
+    await store.create(
+      buildJobSpec(jobId, request, "tester", config, now),
+      createAccepted(jobId, [SCENES.l2.id], now),
+    );
     const dismissed = { ...(await store.readStatus(jobId)), status: "dismissed" as const };
     await store.writeStatus(dismissed);
     expect(await runJob(store.jobDir(jobId), { logger })).toBe("skipped");

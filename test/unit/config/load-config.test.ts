@@ -143,3 +143,38 @@ describe("configPathFrom", () => {
     expect(() => configPathFrom(["--config"], {})).toThrow(/--config needs a file path/);
   });
 });
+
+describe("authentication settings", () => {
+  it("are unset for the seed's config, so the server refuses to start until one is chosen", () => {
+    expect(loadConfig(SEED_CONFIG, {}).auth).toEqual({ kind: "unset" });
+  });
+
+  it("take API_KEYS_FILE relative to the config file, and the environment variable over it", () => {
+    const file = writeConfig(`${seedText}\nAPI_KEYS_FILE: secrets/keys.yaml\n`);
+    expect(loadConfig(file, {}).auth).toEqual({
+      kind: "api_keys",
+      keysFile: path.join(tmp, "secrets/keys.yaml"),
+    });
+    expect(loadConfig(file, { API_KEYS_FILE: "/run/secrets/keys.yaml" }).auth).toEqual({
+      kind: "api_keys",
+      keysFile: "/run/secrets/keys.yaml",
+    });
+  });
+
+  it("turn authentication off only with AUTH_DISABLED: true, and never together with a keys file", () => {
+    expect(loadConfig(writeConfig(`${seedText}\nAUTH_DISABLED: true\n`), {}).auth).toEqual({
+      kind: "disabled",
+    });
+    expect(() =>
+      loadConfig(writeConfig(`${seedText}\nAUTH_DISABLED: true\nAPI_KEYS_FILE: k.yaml\n`), {}),
+    ).toThrow(/AUTH_DISABLED: is true while API_KEYS_FILE is set/);
+    expect(() =>
+      loadConfig(writeConfig(`${seedText}\nAUTH_DISABLED: true\n`), { API_KEYS_FILE: "/k.yaml" }),
+    ).toThrow(ConfigError);
+    expect(() => loadConfig(writeConfig(`${seedText}\nAUTH_DISABLED: "yes"\n`), {})).toThrow(/AUTH_DISABLED/);
+  });
+
+  it("give MAX_QUEUED_JOBS and JOB_RETENTION defaults", () => {
+    expect(loadConfig(SEED_CONFIG, {})).toMatchObject({ maxQueuedJobs: 1000, jobRetentionMs: 604_800_000 });
+  });
+});

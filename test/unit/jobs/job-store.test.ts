@@ -24,7 +24,10 @@ const request = { imagery_list: [SCENE], resolution: 30, cores: 1, delete_interm
 
 async function createJob(now = new Date()): Promise<string> {
   const jobId = uuidv7({ msecs: now.getTime() });
-  await store.create(buildJobSpec(jobId, request, config, now), createAccepted(jobId, [SCENE], now));
+  await store.create(
+    buildJobSpec(jobId, request, "tester", config, now),
+    createAccepted(jobId, [SCENE], now),
+  );
   return jobId;
 }
 
@@ -46,9 +49,9 @@ describe("JobStore", () => {
     const jobId = uuidv7();
     const status = createAccepted(jobId, [SCENE], new Date());
     await fs.mkdir(path.join(dir, `.${jobId}.creating`));
-    await expect(store.create(buildJobSpec(jobId, request, config, new Date()), status)).rejects.toThrow(
-      /EEXIST/,
-    );
+    await expect(
+      store.create(buildJobSpec(jobId, request, "tester", config, new Date()), status),
+    ).rejects.toThrow(/EEXIST/);
     await expect(store.readStatus(jobId)).rejects.toBeInstanceOf(JobNotFoundError);
   });
 
