@@ -97,10 +97,11 @@ export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<Job
           message: "needs mask: the flags to build it from",
         });
       }
-      // A product asked for by name that a scene's level cannot give is known now: refuse it now.
+      // A product asked for by name that a scene's level cannot give is known now: refuse it now. Zod runs
+      // this even when an id is invalid (that id has its own issue already), so only valid ids are looked at.
       if (body.product === undefined) return;
       for (const id of body.imagery_list) {
-        const level = parseLandsatSceneId(id).level?.slice(0, 2) as "L1" | "L2" | undefined;
+        const level = levelOf(id);
         if (level !== undefined && !productsForLevel(level).includes(body.product)) {
           ctx.addIssue({
             code: "custom",
@@ -122,6 +123,16 @@ export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<Job
         ...(reflectance_type === undefined ? {} : { reflectance_type }),
       };
     });
+}
+
+/** "L1" or "L2" for a valid scene id that says its level; undefined otherwise. */
+function levelOf(id: string): "L1" | "L2" | undefined {
+  try {
+    return parseLandsatSceneId(id).level?.slice(0, 2) as "L1" | "L2" | undefined;
+  } catch (error) {
+    if (error instanceof SceneIdError) return undefined;
+    throw error;
+  }
 }
 
 export const ListQuerySchema = z.strictObject({

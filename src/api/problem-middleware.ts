@@ -1,3 +1,4 @@
+import { STATUS_CODES } from "node:http";
 import type { ErrorRequestHandler, RequestHandler, Response } from "express";
 import { IdempotencyConflictError, QueueFullError } from "../jobs/job-service.js";
 import { JobNotFoundError } from "../jobs/job-store.js";
@@ -98,6 +99,17 @@ export const problemMiddleware: ErrorRequestHandler = (error: unknown, _req, res
         sendProblem(res, 400, "Bad request", "The request body was incomplete.");
         return;
     }
+  }
+  // Express's router marks what it refuses with a 4xx status (a path parameter that is not valid
+  // percent-encoded UTF-8 is a URIError with status 400).
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === "number" && status >= 400 && status < 500) {
+    const detail =
+      error instanceof URIError
+        ? "The request path is not valid percent-encoded UTF-8."
+        : (STATUS_CODES[status] ?? "The request was refused.");
+    sendProblem(res, status, STATUS_CODES[status] ?? "Client error", detail);
+    return;
   }
   requestLogger(res).error({ err: error }, "unhandled error");
   sendProblem(

@@ -101,3 +101,17 @@ describe("job list query", () => {
     expect(ListQuerySchema.safeParse({ sort: "asc" }).success).toBe(false);
   });
 });
+
+describe("a product check next to an invalid scene id", () => {
+  it("reports the id, and does not throw (found by the fuzzer: an empty id with product dn gave a 500)", () => {
+    const schema = preprocessingRequestSchema({
+      maxScenes: 10,
+      maxCores: 4,
+      defaultResolution: 30,
+      defaultDeleteIntermediate: false,
+    });
+    const parsed = schema.safeParse({ imagery_list: ["", "../x"], product: "dn" });
+    expect(parsed.success).toBe(false);
+    expect(toFieldIssues(parsed.error!).map((i) => i.field)).toEqual(["imagery_list[0]", "imagery_list[1]"]);
+  });
+});
