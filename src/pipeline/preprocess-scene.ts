@@ -165,6 +165,11 @@ async function processBands(
         unscale: conversion.unscale,
         overviewResampling: "AVERAGE",
       });
+    } catch (error) {
+      // Say which band and file: GDAL's own message may name neither (a read failed on one of its threads).
+      throw new Error(`band ${band} (${path.basename(source)}): ${(error as Error).message}`, {
+        cause: error,
+      });
     } finally {
       virtual?.release();
     }

@@ -84,12 +84,11 @@ export async function warpBand(options: WarpBandOptions): Promise<void> {
   try {
     const source = await gdal.openAsync(options.source);
     try {
-      const warped = await gdal.warpAsync(
-        warpedFile,
-        null,
-        [source],
-        [...warpArguments(options), ...WARPED_FILE_ARGUMENTS],
-      );
+      const warped = await gdal
+        .warpAsync(warpedFile, null, [source], [...warpArguments(options), ...WARPED_FILE_ARGUMENTS])
+        .catch(async (error: unknown) => {
+          throw await explainWarpFailure(error, source);
+        });
       warped.close();
     } finally {
       source.close();
@@ -137,6 +136,34 @@ function describeVirtualBand(virtual: string, options: WarpBandOptions): void {
   const described = xml.replace(/(<VRTRasterBand\b[^>]*>)/, `$1\n    ${fields.join("\n    ")}`);
   if (described === xml) throw new Error("the warped VRT has no raster band to describe");
   gdal.vsimem.set(Buffer.from(described, "utf8"), virtual);
+}
+
+/**
+ * A multi-threaded warp that fails on a read (a truncated or corrupt file) reports GDAL's error from another
+ * thread, so the error arrives without a message. Reading the source once more, in this thread, finds the
+ * reason: which file, which block.
+ */
+async function explainWarpFailure(error: unknown, source: gdal.Dataset): Promise<Error> {
+  if (error instanceof Error && error.message.trim() !== "") return error;
+  try {
+    for (const band of source.bands) await readWhole(band);
+  } catch (reason) {
+    if (reason instanceof Error && reason.message.trim() !== "")
+      return new Error(reason.message, { cause: error });
+  }
+  return new Error("GDAL failed to warp the band without saying why", { cause: error });
+}
+
+/**
+ * Reads every block of a band, one at a time (several at once would be decoded on GDAL's threads, whose errors
+ * lose their message too); throws GDAL's error, which names the file and the block.
+ */
+async function readWhole(band: gdal.RasterBand): Promise<void> {
+  const { x: width, y: height } = band.size;
+  const block = band.blockSize;
+  for (let by = 0; by * block.y < height; by++) {
+    for (let bx = 0; bx * block.x < width; bx++) await band.pixels.readBlockAsync(bx, by);
+  }
 }
 
 function releaseQuietly(path: string): void {

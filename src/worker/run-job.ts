@@ -178,7 +178,8 @@ async function processJob(
         await advance(resolved.bands.length, `${id} outside the area of interest`);
         continue;
       }
-      const message = (error as Error).message;
+      // Clients read this message: file names stay, the server's directories do not.
+      const message = withoutDirectories((error as Error).message) || "unknown error";
       logger.warn({ scene: id, err: error }, "scene failed");
       await fs.rm(path.join(outputRoot, id), { recursive: true, force: true });
       await scene(id, { status: "failed", message: `Preprocessing failed: ${message}` });
@@ -196,4 +197,9 @@ async function processJob(
   }
   await reporter.update((doc, at) => markFinished(doc, resolved.publishPath, at));
   logger.info({ status: reporter.doc.status, publishDir }, "job finished");
+}
+
+/** "/srv/work/x/imagery/S/S_B3.TIF, band 1: …" becomes "S_B3.TIF, band 1: …". */
+function withoutDirectories(message: string): string {
+  return message.replace(/(?:\/[^\s/,:;'"()]+)+\/([^\s/,:;'"()]+)/g, "$1").trim();
 }

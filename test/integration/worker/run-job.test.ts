@@ -177,6 +177,41 @@ describe("runJob", () => {
     }
   });
 
+  it("fails only the scene with a truncated raster, or whose MTL names a file that is not there", async () => {
+    const l1Dir = path.join(sandbox.storage, "l8-l2a-products/tiles/016/037", SCENES.l1.id);
+    const southDir = path.join(sandbox.storage, "l8-l2a-products/tiles", SCENES.south.path, SCENES.south.row);
+    const band3 = path.join(l1Dir, `${SCENES.l1.id}_B3.TIF`);
+    const original = await fs.readFile(band3);
+    // Cut the band to a third: its header is intact, its tiles are not.
+    await fs.writeFile(band3, original.subarray(0, Math.floor(original.length / 3)));
+    const southScene = path.join(southDir, SCENES.south.id);
+    const mtlPath = path.join(southScene, `${SCENES.south.id}_MTL.txt`);
+    const mtl = await fs.readFile(mtlPath, "utf8");
+    // The MTL names a band file the scene does not have.
+    await fs.writeFile(mtlPath, mtl.replace(/(FILE_NAME_BAND_3 = ")[^"]+"/, '$1LC08_NOT_THERE_B3.TIF"'));
+    try {
+      const { status, log, published } = await run([SCENES.l1.id, SCENES.south.id, SCENES.l2.id]);
+      expect(status.status).toBe("failed");
+      const [truncated, lying, good] = status.scenes;
+      expect(truncated).toMatchObject({ status: "failed", outputs: [] });
+      expect(truncated!.message).toMatch(new RegExp(`${SCENES.l1.id}_B3\\.TIF`));
+      expect(lying).toMatchObject({ status: "failed", outputs: [] });
+      expect(lying!.message).toMatch(/LC08_NOT_THERE_B3\.TIF/);
+      // Clients read these messages: file names, never the server's directories.
+      for (const s of [truncated!, lying!]) expect(s.message).not.toContain(sandbox.root);
+      expect(good!.status).toBe("successful");
+      expect(log).toMatch(new RegExp(`Image: ${SCENES.l1.id} FAILED`));
+      // Nothing of the failed scenes is published; the good one is.
+      const files = await listFiles(published);
+      expect(files.some((f) => f.includes(SCENES.l1.id) && f.endsWith(".tif"))).toBe(false);
+      expect(files.some((f) => f.includes(SCENES.south.id) && f.endsWith(".tif"))).toBe(false);
+      expect(files.some((f) => f.includes(SCENES.l2.id) && f.endsWith(".tif"))).toBe(true);
+    } finally {
+      await fs.writeFile(band3, original);
+      await fs.writeFile(mtlPath, mtl);
+    }
+  }, 120_000);
+
   it("makes the product asked for: TOA reflectance from Level-1, SR from Level-2, stored as scaled Int16 COGs", async () => {
     const l1 = await run([SCENES.l1.id], { product: "toa" });
     expect(l1.status.status).toBe("successful");
