@@ -50,7 +50,8 @@ export async function runJob(jobDir: string, options: RunJobOptions): Promise<Ru
     await processJob(jobDir, spec, reporter, log, logger);
     return "finished";
   } catch (error) {
-    const message = (error as Error).message;
+    // Clients read the status and job_log.txt; the full error, paths and all, is in the worker's own log.
+    const message = withoutDirectories((error as Error).message) || "unknown error";
     logger.error({ err: error }, "job failed");
     await log("Exception occured, preprocessing failed", message).catch(() => undefined);
     await fs
