@@ -38,6 +38,7 @@ const base = `http://127.0.0.1:${port}`;
 try {
   await waitFor(async () => (await fetch(`${base}/readyz`)).ok, 30_000, "the server to become ready");
   console.log(`server ready at ${base} (log: ${path.relative(repo, path.join(run, "server.log"))})`);
+  console.log("authentication is off for the demo (AUTH_DISABLED: true in examples/config.yaml)");
 
   for (const job of jobs) await runJob({ ...job, resolution: 500, cores: 2, delete_intermediate: false });
 } finally {
