@@ -189,11 +189,14 @@ async function processJob(
   }
   await log("Preprocessing finished");
 
-  await fs.rm(imageryDir, { recursive: true, force: true });
   const publishDir = path.join(resolved.imageryStorage, resolved.publishPath);
   await reporter.update((doc, at) => markProgress(doc, { message: "Publishing results" }, at));
   await publishJob(jobDir, publishDir);
+  // delete_intermediate: the staged inputs (copy and .tar.gz) and the working copy of the outputs go once the
+  // results are published; otherwise they stay in the job directory until JOB_RETENTION removes it. (The
+  // warp's scratch file for each band is always removed at once: it is as large as the band, uncompressed.)
   if (request.delete_intermediate) {
+    await fs.rm(imageryDir, { recursive: true, force: true });
     await fs.rm(path.join(jobDir, JOB_FILES.output), { recursive: true, force: true });
   }
   await reporter.update((doc, at) => markFinished(doc, resolved.publishPath, at));

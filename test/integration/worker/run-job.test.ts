@@ -123,14 +123,17 @@ describe("runJob", () => {
     ]);
   });
 
-  it("publishes the outputs, the log and job.json, and removes the staged imagery", async () => {
+  it("publishes the outputs, the log and job.json, and keeps the staged imagery and outputs by default", async () => {
     const { jobId, published, status } = result;
     const files = await listFiles(published);
     const outputs = status.scenes.flatMap((s) => s.outputs);
     expect(files).toEqual(["job.json", "job_log.txt", ...outputs].sort());
     expect(await fs.readFile(path.join(published, "job_log.txt"), "utf8")).toBe(result.log);
-    await expect(fs.access(path.join(store.jobDir(jobId), "imagery"))).rejects.toThrow();
-    // intermediate outputs are kept in the working directory unless asked otherwise
+    // Without delete_intermediate the staged inputs (copy and archive) and the outputs' working copy are kept.
+    const staged = await fs.readdir(path.join(store.jobDir(jobId), "imagery"));
+    expect(staged.sort()).toEqual(
+      [SCENES.l2.id, `${SCENES.l2.id}.tar.gz`, SCENES.l1.id, `${SCENES.l1.id}.tar.gz`].sort(),
+    );
     expect(await listFiles(path.join(store.jobDir(jobId), "output"))).toHaveLength(12);
     const siblings = await fs.readdir(path.dirname(published));
     expect(siblings.filter((n) => n.startsWith("."))).toEqual([]);
@@ -151,10 +154,11 @@ describe("runJob", () => {
     }
   });
 
-  it("deletes the working copy of the outputs when delete_intermediate is set, after publishing", async () => {
+  it("deletes the staged inputs and the outputs' working copy when delete_intermediate is set, after publishing", async () => {
     const { jobId, status, published } = await run([SCENES.south.id], { delete_intermediate: true });
     expect(status.status).toBe("successful");
     await expect(fs.access(path.join(store.jobDir(jobId), "output"))).rejects.toThrow();
+    await expect(fs.access(path.join(store.jobDir(jobId), "imagery"))).rejects.toThrow();
     expect(await listFiles(published)).toContain(
       `output/preprocess/${SCENES.south.id}/${SCENES.south.id}_B2_dn.tif`,
     );
