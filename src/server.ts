@@ -13,6 +13,7 @@ import { LocalExecutor } from "./executors/local-executor.js";
 import { probeWorker } from "./executors/probe-worker.js";
 import { JobService } from "./jobs/job-service.js";
 import { JobStore } from "./jobs/job-store.js";
+import { SubscriberNotifier } from "./jobs/subscriber-notifier.js";
 import { createLogger } from "./logging/create-logger.js";
 
 // API server entry point: `node dist/server.js --config config.yaml`. It only wires the parts together.
@@ -43,8 +44,16 @@ async function main(): Promise<void> {
 
   await fs.mkdir(config.workingDir, { recursive: true });
   const store = new JobStore(config.workingDir);
+  const notifier = new SubscriberNotifier({
+    logger: logger.child({ component: "subscriber" }),
+    statusInfo: (doc) => ({
+      ...doc,
+      links: [{ href: `${config.ogcApiBasePath}/jobs/${doc.jobID}`, rel: "self", type: "application/json" }],
+    }),
+  });
   const jobs = new JobService({
     store,
+    notifier,
     executor: new LocalExecutor({ workerEntry: WORKER_ENTRY }),
     config,
     logger: logger.child({ component: "jobs" }),
@@ -54,6 +63,11 @@ async function main(): Promise<void> {
   const app = createApp({
     jobs,
     authentication,
+    ogc: {
+      basePath: config.ogcApiBasePath,
+      imageryStorage: config.imageryStorage,
+      subscriberUrlPrefixes: config.subscriberUrlPrefixes,
+    },
     logger,
     limits: requestLimitsFrom(config),
     checkReadiness: createReadinessCheck({

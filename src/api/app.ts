@@ -2,6 +2,7 @@ import express, { type Express } from "express";
 import helmet from "helmet";
 import type { JobService } from "../jobs/job-service.js";
 import type { Authentication } from "./authentication.js";
+import { ogcRoutes } from "./ogc/ogc-routes.js";
 import type { Logger } from "../logging/create-logger.js";
 import { healthRoutes, type CheckReadiness } from "./health-routes.js";
 import type { RequestLimits } from "./preprocessing-request.js";
@@ -12,6 +13,12 @@ import { requestContext } from "./request-context.js";
 export interface AppDeps {
   readonly jobs: JobService;
   readonly authentication: Authentication;
+  /** The OGC API - Processes facade: where, results' storage, allowed subscriber URLs. */
+  readonly ogc: {
+    readonly basePath: string;
+    readonly imageryStorage: string;
+    readonly subscriberUrlPrefixes: readonly string[];
+  };
   readonly limits: RequestLimits;
   readonly logger: Logger;
   readonly checkReadiness: CheckReadiness;
@@ -27,6 +34,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestContext(deps.logger));
   app.use(healthRoutes(deps.checkReadiness));
   app.use(preprocessingRoutes({ jobs: deps.jobs, authentication: deps.authentication, limits: deps.limits }));
+  app.use(
+    ogcRoutes({ ...deps.ogc, jobs: deps.jobs, authentication: deps.authentication, limits: deps.limits }),
+  );
   app.use(notFoundHandler);
   app.use(problemMiddleware);
   return app;

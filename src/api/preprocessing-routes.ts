@@ -82,7 +82,14 @@ export function preprocessingRoutes(deps: PreprocessingRoutesDeps): Router {
     const { status, limit, cursor } = query.data;
     const principal = principalOf(res);
     const owner = principal.admin ? undefined : principal.owner;
-    const page = await deps.jobs.list({ status, limit, after: cursor, owner });
+    const page = await deps.jobs.list({
+      status,
+      limit,
+      after: cursor,
+      owner,
+      // OGC echo jobs share the store; this endpoint lists the service's own jobs.
+      filter: (doc) => doc.processID === "preprocessing",
+    });
     const pageUrl = (after?: string): string => {
       const params = new URLSearchParams({ limit: String(limit) });
       if (status !== undefined) params.set("status", status);

@@ -98,6 +98,14 @@ export const ConfigSchema = z.strictObject({
   API_KEYS_FILE: path.optional(),
   /** true turns authentication off (development and demos only); the server warns at start-up. */
   AUTH_DISABLED: z.boolean().default(false),
+  /** Where the OGC API - Processes facade is served. */
+  OGC_API_BASE_PATH: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$/, "must be a path like /ogcapi (no trailing slash)")
+    .refine((p) => !p.startsWith("/agricarta/preprocessing"), "must not be under /agricarta/preprocessing")
+    .default("/ogcapi"),
+  /** URL prefixes OGC subscriber callbacks may go to (e.g. https://hooks.example.org/); none by default. */
+  SUBSCRIBER_URL_PREFIXES: z.array(z.url()).default([]),
 });
 
 /** config.yaml as written, before paths are resolved. */

@@ -32,6 +32,8 @@ export interface Config {
   readonly jobTimeoutMs: number;
   readonly maxQueuedJobs: number;
   readonly jobRetentionMs: number;
+  readonly ogcApiBasePath: string;
+  readonly subscriberUrlPrefixes: readonly string[];
   /** unset: neither a keys file nor AUTH_DISABLED; the server refuses to start (see src/server.ts). */
   readonly auth:
     | { readonly kind: "api_keys"; readonly keysFile: string }
@@ -81,6 +83,8 @@ export function resolveConfig(
     maxQueuedJobs: raw.MAX_QUEUED_JOBS,
     jobRetentionMs: raw.JOB_RETENTION * 1000,
     auth: resolveAuth(raw, env.API_KEYS_FILE, abs),
+    ogcApiBasePath: raw.OGC_API_BASE_PATH,
+    subscriberUrlPrefixes: [...raw.SUBSCRIBER_URL_PREFIXES],
   };
   return deepFreeze(config);
 }

@@ -1,5 +1,5 @@
 import type { Config } from "../config/config.js";
-import type { JobRequest, JobSpec } from "./job-spec.js";
+import type { EchoInputs, JobRequest, JobSpec } from "./job-spec.js";
 import { publishPathFor } from "./publish-paths.js";
 
 /** Freezes the config's part of a job into its job.json at submission time. */
@@ -10,11 +10,25 @@ export function buildJobSpec(
   config: Config,
   now: Date,
 ): JobSpec {
+  return { ...specBase(jobId, owner, config, now), process: "preprocessing", request };
+}
+
+/** An echo job's job.json: the same resolved part (the worker reads its heartbeat and log level there). */
+export function buildEchoSpec(
+  jobId: string,
+  echo: EchoInputs,
+  owner: string,
+  config: Config,
+  now: Date,
+): JobSpec {
+  return { ...specBase(jobId, owner, config, now), process: "echo", echo };
+}
+
+function specBase(jobId: string, owner: string, config: Config, now: Date): Omit<JobSpec, "process"> {
   return {
     jobId,
     created: now.toISOString(),
     owner,
-    request,
     resolved: {
       imageryStorage: config.imageryStorage,
       publishPath: publishPathFor(jobId),

@@ -4,9 +4,10 @@ import { v7 as uuidv7 } from "uuid";
 import type { Config } from "../config/config.js";
 import type { Executor, WorkerExit } from "../executors/executor.js";
 import type { Logger } from "../logging/create-logger.js";
-import { buildJobSpec } from "./build-job-spec.js";
-import type { JobRequest } from "./job-spec.js";
+import { buildEchoSpec, buildJobSpec } from "./build-job-spec.js";
+import type { EchoInputs, JobRequest, JobSpec, Subscriber } from "./job-spec.js";
 import { IdempotencyStore } from "./idempotency-store.js";
+import type { SubscriberEvent, SubscriberNotifier } from "./subscriber-notifier.js";
 import {
   JOB_FILES,
   JobNotFoundError,
@@ -33,10 +34,14 @@ export interface JobServiceDeps {
   readonly checkIntervalMs?: number;
   /** How often finished jobs are checked against JOB_RETENTION. */
   readonly retentionIntervalMs?: number;
+  /** Sends OGC subscriber callbacks; none are sent without it. */
+  readonly notifier?: SubscriberNotifier;
 }
 
 export interface SubmitOptions {
   readonly owner: string;
+  /** URLs to tell about the job's progress (OGC API - Processes); already checked against the config. */
+  readonly subscriber?: Subscriber | undefined;
   /** The client's Idempotency-Key and a fingerprint of its request body. */
   readonly idempotency?: { readonly key: string; readonly fingerprint: string } | undefined;
 }
@@ -66,6 +71,8 @@ export class IdempotencyConflictError extends Error {
   }
 }
 
+type BuildJob = (jobId: string, now: Date) => { spec: JobSpec; status: StatusDocument };
+
 export class JobService {
   readonly #store: JobStore;
   readonly #idempotency: IdempotencyStore;
@@ -78,6 +85,7 @@ export class JobService {
   readonly #running = new Map<string, WorkerRecord>();
   readonly #locks = new Map<string, Promise<unknown>>();
   readonly #retentionIntervalMs: number;
+  readonly #notifier: SubscriberNotifier | undefined;
   #timer: NodeJS.Timeout | undefined;
   #retentionTimer: NodeJS.Timeout | undefined;
   #pumping = false;
@@ -90,6 +98,7 @@ export class JobService {
     this.#logger = deps.logger;
     this.#now = deps.now ?? (() => new Date());
     this.#checkIntervalMs = deps.checkIntervalMs ?? 2_000;
+    this.#notifier = deps.notifier;
     this.#retentionIntervalMs =
       deps.retentionIntervalMs ?? Math.min(10 * 60_000, Math.max(1_000, deps.config.jobRetentionMs / 10));
   }
@@ -154,9 +163,30 @@ export class JobService {
    * one created (replayed: true), and the same key with another request is refused.
    */
   async submit(request: JobRequest, options: SubmitOptions): Promise<Submission> {
+    return this.#submit(options, (jobId, now) => {
+      const spec = buildJobSpec(jobId, request, options.owner, this.#config, now);
+      return {
+        spec: options.subscriber === undefined ? spec : { ...spec, subscriber: options.subscriber },
+        status: createAccepted(jobId, request.imagery_list, now),
+      };
+    });
+  }
+
+  /** The echo process as a job: the worker waits `pause` seconds and returns the string. */
+  async submitEcho(echo: EchoInputs, options: SubmitOptions): Promise<Submission> {
+    return this.#submit(options, (jobId, now) => {
+      const spec = buildEchoSpec(jobId, echo, options.owner, this.#config, now);
+      return {
+        spec: options.subscriber === undefined ? spec : { ...spec, subscriber: options.subscriber },
+        status: createAccepted(jobId, [], now, "echo"),
+      };
+    });
+  }
+
+  async #submit(options: SubmitOptions, build: BuildJob): Promise<Submission> {
     const { owner, idempotency } = options;
     if (idempotency === undefined) {
-      return { status: await this.#accept(request, owner, uuidv7()), replayed: false };
+      return { status: await this.#accept(build, uuidv7()), replayed: false };
     }
     const { key, fingerprint } = idempotency;
     return this.#exclusive(`idempotency:${owner}:${key}`, async () => {
@@ -169,7 +199,7 @@ export class JobService {
       if (existing !== undefined) return { status: existing, replayed: true };
       // Claimed now, or by an attempt that stopped before it created the job: create it under the claimed id.
       try {
-        return { status: await this.#accept(request, owner, claim.jobId), replayed: false };
+        return { status: await this.#accept(build, claim.jobId), replayed: false };
       } catch (error) {
         if (claim.fresh) await this.#idempotency.release(owner, key);
         throw error;
@@ -177,13 +207,12 @@ export class JobService {
     });
   }
 
-  async #accept(request: JobRequest, owner: string, jobId: string): Promise<StatusDocument> {
+  async #accept(build: BuildJob, jobId: string): Promise<StatusDocument> {
     if (this.#queue.length >= this.#config.maxQueuedJobs) throw new QueueFullError(this.#queue.length);
-    const now = this.#now();
-    const status = createAccepted(jobId, request.imagery_list, now);
-    await this.#store.create(buildJobSpec(jobId, request, owner, this.#config, now), status);
+    const { spec, status } = build(jobId, this.#now());
+    await this.#store.create(spec, status);
     this.#queue.push(jobId);
-    this.#logger.info({ jobId, owner, scenes: request.imagery_list.length }, "job accepted");
+    this.#logger.info({ jobId, owner: spec.owner, process: spec.process }, "job accepted");
     void this.#pump();
     return status;
   }
@@ -198,6 +227,10 @@ export class JobService {
 
   list(options: ListOptions): Promise<JobPage> {
     return this.#store.list(options);
+  }
+
+  readResults(jobId: string): Promise<string> {
+    return this.#store.readResults(jobId);
   }
 
   readLog(jobId: string): Promise<string> {
@@ -280,6 +313,7 @@ export class JobService {
       this.#running.set(jobId, started.record);
       await this.#store.writeWorkerRecord(jobId, started.record);
       log.info({ workerPid: started.record.pid }, "worker started");
+      await this.#tell(jobId, "inProgress");
       void started.exited.then((exit) => this.#onWorkerExit(jobId, started.record, exit));
     } catch (error) {
       log.error({ err: error }, "could not start worker");
@@ -299,6 +333,7 @@ export class JobService {
         await this.#fail(jobId, `worker stopped before finishing (${how}); see worker.stderr.log`, record);
       }
       this.#logger.info({ jobId, status: (await this.#store.readStatus(jobId)).status }, "worker ended");
+      await this.#tell(jobId);
     }).catch((error: unknown) => this.#logger.error({ jobId, err: error }, "handling worker exit failed"));
     await this.#pump();
   }
@@ -311,6 +346,7 @@ export class JobService {
         const status = await this.#store.readStatus(jobId);
         if (isTerminal(status.status)) {
           this.#running.delete(jobId);
+          await this.#tell(jobId);
           return;
         }
         const problem = this.#workerProblem(record, status);
@@ -352,6 +388,22 @@ export class JobService {
     await this.#store.appendLog(jobId, [`Exception occured, preprocessing failed`, reason]);
     await this.#cleanUp(jobId);
     this.#logger.warn({ jobId, workerPid: record?.pid, reason }, "job failed");
+    await this.#tell(jobId);
+  }
+
+  /** The subscriber callback for a job's current state (success or failed once it has ended). */
+  async #tell(jobId: string, event?: SubscriberEvent): Promise<void> {
+    if (this.#notifier === undefined) return;
+    try {
+      const spec = await this.#store.readSpec(jobId);
+      if (spec.subscriber === undefined) return;
+      const doc = await this.#store.readStatus(jobId);
+      const which =
+        event ?? (doc.status === "successful" ? "success" : doc.status === "failed" ? "failed" : undefined);
+      if (which !== undefined) this.#notifier.notify(spec.subscriber, doc, which);
+    } catch (error) {
+      this.#logger.warn({ jobId, err: error }, "could not prepare a subscriber callback");
+    }
   }
 
   /** Removes what a stopped worker may have left: staged imagery and a half-assembled publication. */

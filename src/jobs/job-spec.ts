@@ -31,12 +31,42 @@ export const JobRequestSchema = z.strictObject({
 });
 export type JobRequest = z.infer<typeof JobRequestSchema>;
 
+/** The processes a job can run: the service's own, and OGC API - Processes' test process. */
+export const ProcessIdSchema = z.enum(["preprocessing", "echo"]);
+export type ProcessId = z.infer<typeof ProcessIdSchema>;
+
+/** The echo process (OGC API - Processes test suite): returns its string after `pause` seconds. */
+export const MAX_ECHO_PAUSE_SECONDS = 60;
+export const EchoInputsSchema = z.strictObject({
+  stringInput: z.string().max(10_000, "must be at most 10,000 characters"),
+  pause: z
+    .number()
+    .int("must be a whole number of seconds")
+    .min(0, "must be at least 0")
+    .max(MAX_ECHO_PAUSE_SECONDS, `must be at most ${MAX_ECHO_PAUSE_SECONDS} seconds`)
+    .default(0),
+});
+export type EchoInputs = z.infer<typeof EchoInputsSchema>;
+
+/** OGC API - Processes subscriber: URLs told about the job's progress (only those the config allows). */
+export const SubscriberSchema = z.strictObject({
+  successUri: z.url().optional(),
+  inProgressUri: z.url().optional(),
+  failedUri: z.url().optional(),
+});
+export type Subscriber = z.infer<typeof SubscriberSchema>;
+
 export const JobSpecSchema = z.strictObject({
   jobId: z.uuid(),
   created: z.iso.datetime(),
   /** The principal that submitted the job (jobs from before authentication belong to "anonymous"). */
   owner: z.string().min(1).default("anonymous"),
-  request: JobRequestSchema,
+  process: ProcessIdSchema.default("preprocessing"),
+  /** The preprocessing request; absent for echo jobs. */
+  request: JobRequestSchema.optional(),
+  /** The echo process's inputs; absent for preprocessing jobs. */
+  echo: EchoInputsSchema.optional(),
+  subscriber: SubscriberSchema.optional(),
   resolved: z.strictObject({
     imageryStorage: z.string(),
     /** Where results are published, relative to imageryStorage. */
@@ -51,3 +81,12 @@ export const JobSpecSchema = z.strictObject({
   }),
 });
 export type JobSpec = z.infer<typeof JobSpecSchema>;
+
+/** A job.json must carry the inputs of its own process and no other. */
+export function specProblem(spec: JobSpec): string | undefined {
+  if (spec.process === "preprocessing" && (spec.request === undefined || spec.echo !== undefined))
+    return "a preprocessing job needs request and no echo inputs";
+  if (spec.process === "echo" && (spec.echo === undefined || spec.request !== undefined))
+    return "an echo job needs echo inputs and no request";
+  return undefined;
+}

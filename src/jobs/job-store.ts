@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "./atomic-write.js";
-import { JobSpecSchema, type JobSpec } from "./job-spec.js";
+import { JobSpecSchema, specProblem, type JobSpec } from "./job-spec.js";
 import { isTerminal, StatusDocumentSchema, type JobState, type StatusDocument } from "./status-document.js";
 
 // One directory per job under WORKING_DIR. Shared by the API and the worker: the only code that knows the
@@ -15,6 +15,8 @@ export const JOB_FILES = {
   worker: "worker.json",
   imagery: "imagery",
   output: "output",
+  /** An echo job's outputs. */
+  results: "results.json",
 } as const;
 
 /** Job ids are UUIDs; version 7 sorts by creation time, so a directory listing is already in job order. */
@@ -52,6 +54,8 @@ export interface ListOptions {
   readonly after?: string | undefined;
   /** Return only this owner's jobs. */
   readonly owner?: string | undefined;
+  /** Return only the documents this accepts. */
+  readonly filter?: ((doc: StatusDocument) => boolean) | undefined;
 }
 
 export interface JobPage {
@@ -111,6 +115,8 @@ export class JobStore {
     const parsed = JobSpecSchema.safeParse(await this.#readJson(jobId, JOB_FILES.spec));
     if (!parsed.success)
       throw new CorruptJobError(`job ${jobId}: job.json is invalid`, { cause: parsed.error });
+    const problem = specProblem(parsed.data);
+    if (problem !== undefined) throw new CorruptJobError(`job ${jobId}: job.json: ${problem}`);
     return parsed.data;
   }
 
@@ -140,6 +146,15 @@ export class JobStore {
   async appendLog(jobId: string, lines: readonly string[]): Promise<void> {
     if (lines.length === 0) return;
     await fs.appendFile(path.join(this.jobDir(jobId), JOB_FILES.log), lines.map((l) => `${l}\n`).join(""));
+  }
+
+  /** An echo job's results.json, as written by its worker. */
+  async readResults(jobId: string): Promise<string> {
+    try {
+      return await fs.readFile(path.join(this.jobDir(jobId), JOB_FILES.results), "utf8");
+    } catch (error) {
+      throw notFoundOr(jobId, error);
+    }
   }
 
   async readLog(jobId: string): Promise<string> {
@@ -194,6 +209,7 @@ export class JobStore {
         throw error;
       }
       if (options.status !== undefined && doc.status !== options.status) continue;
+      if (options.filter !== undefined && !options.filter(doc)) continue;
       jobs.push(doc);
       if (jobs.length === options.limit) {
         return { jobs, next: i + 1 < ids.length ? id : undefined };

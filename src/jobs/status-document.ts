@@ -28,7 +28,7 @@ const timestamp = z.iso.datetime();
 
 export const StatusDocumentSchema = z.strictObject({
   jobID: z.uuid(),
-  processID: z.literal("preprocessing"),
+  processID: z.enum(["preprocessing", "echo"]),
   type: z.literal("process"),
   status: JobStateSchema,
   message: z.string(),

@@ -17,11 +17,16 @@ function requireState(doc: StatusDocument, allowed: readonly JobState[], to: str
   if (!allowed.includes(doc.status)) throw new InvalidTransitionError(doc.status, to);
 }
 
-export function createAccepted(jobID: string, sceneIds: readonly string[], now: Date): StatusDocument {
+export function createAccepted(
+  jobID: string,
+  sceneIds: readonly string[],
+  now: Date,
+  processID: StatusDocument["processID"] = "preprocessing",
+): StatusDocument {
   const at = now.toISOString();
   return {
     jobID,
-    processID: "preprocessing",
+    processID,
     type: "process",
     status: "accepted",
     message: "Queued",
@@ -72,12 +77,12 @@ export function updateScene(
  * Ends a running job: successful when no scene failed (scenes outside the area of interest are skipped, not
  * failed), failed (with the rest published) otherwise.
  */
-export function markFinished(doc: StatusDocument, outputDir: string, now: Date): StatusDocument {
+export function markFinished(doc: StatusDocument, outputDir: string | undefined, now: Date): StatusDocument {
   requireState(doc, ["running"], "finished");
   const failed = doc.scenes.filter((s) => s.status !== "successful" && s.status !== "skipped");
   const skipped = doc.scenes.filter((s) => s.status === "skipped");
   const processed = doc.scenes.length - failed.length - skipped.length;
-  const parts = [`Processed ${processed} scene(s)`];
+  const parts = [doc.processID === "echo" ? "Echoed" : `Processed ${processed} scene(s)`];
   if (skipped.length > 0)
     parts.push(`${skipped.length} outside the area of interest: ${skipped.map((s) => s.id).join(", ")}`);
   const at = now.toISOString();
@@ -89,7 +94,7 @@ export function markFinished(doc: StatusDocument, outputDir: string, now: Date):
         ? parts.join("; ")
         : `${failed.length} of ${doc.scenes.length} scene(s) failed: ${failed.map((s) => s.id).join(", ")}`,
     progress: 100,
-    outputDir,
+    ...(outputDir === undefined ? {} : { outputDir }),
     finished: at,
     updated: at,
   };

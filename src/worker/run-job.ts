@@ -6,6 +6,7 @@ import { LANDSAT_TILES, locateLandsatScene } from "../imagery/locate-scene.js";
 import { readLandsatMetadata } from "../imagery/landsat-metadata.js";
 import { readMtl } from "../imagery/mtl.js";
 import { archiveScene, copyScene } from "../imagery/stage-scene.js";
+import { writeFileAtomic } from "../jobs/atomic-write.js";
 import { JOB_FILES, JobStore } from "../jobs/job-store.js";
 import type { JobSpec } from "../jobs/job-spec.js";
 import { markFailed, markFinished, markProgress, markRunning, updateScene } from "../jobs/transitions.js";
@@ -47,7 +48,8 @@ export async function runJob(jobDir: string, options: RunJobOptions): Promise<Ru
   reporter.startHeartbeat(spec.resolved.heartbeatIntervalMs);
   const log = (...lines: string[]): Promise<void> => store.appendLog(jobId, lines);
   try {
-    await processJob(jobDir, spec, reporter, log, logger);
+    if (spec.process === "echo") await runEcho(jobDir, spec, reporter, store);
+    else await processJob(jobDir, spec, reporter, log, logger);
     return "finished";
   } catch (error) {
     // Clients read the status and job_log.txt; the full error, paths and all, is in the worker's own log.
@@ -72,6 +74,7 @@ async function processJob(
   logger: Logger,
 ): Promise<void> {
   const { request, resolved } = spec;
+  if (request === undefined) throw new Error("job.json has no preprocessing request");
   const imageryDir = path.join(jobDir, JOB_FILES.imagery);
   const outputRoot = path.join(jobDir, JOB_FILES.output, "preprocess");
   const product = request.product ?? resolved.product;
@@ -206,4 +209,23 @@ async function processJob(
 /** "/srv/work/x/imagery/S/S_B3.TIF, band 1: …" becomes "S_B3.TIF, band 1: …". */
 function withoutDirectories(message: string): string {
   return message.replace(/(?:\/[^\s/,:;'"()]+)+\/([^\s/,:;'"()]+)/g, "$1").trim();
+}
+
+/** The echo process: waits `pause` seconds (heartbeat running), then returns its string as the job's result. */
+async function runEcho(
+  jobDir: string,
+  spec: JobSpec,
+  reporter: StatusReporter,
+  store: JobStore,
+): Promise<void> {
+  if (spec.echo === undefined) throw new Error("job.json has no echo inputs");
+  const { stringInput, pause } = spec.echo;
+  await reporter.update((doc, at) => markProgress(doc, { message: `Pausing ${pause} s` }, at));
+  await new Promise((resolve) => setTimeout(resolve, pause * 1000));
+  await writeFileAtomic(
+    path.join(jobDir, JOB_FILES.results),
+    `${JSON.stringify({ stringOutput: stringInput })}\n`,
+  );
+  await store.appendLog(spec.jobId, [`Echo: ${stringInput.length} character(s) after ${pause} s`]);
+  await reporter.update((doc, at) => markFinished(doc, undefined, at));
 }

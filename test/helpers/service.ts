@@ -8,6 +8,7 @@ import type { Config } from "../../src/config/config.js";
 import { LocalExecutor } from "../../src/executors/local-executor.js";
 import { JobService } from "../../src/jobs/job-service.js";
 import { JobStore } from "../../src/jobs/job-store.js";
+import { SubscriberNotifier } from "../../src/jobs/subscriber-notifier.js";
 import { createLogger } from "../../src/logging/create-logger.js";
 import { FIXTURE_WORKERS } from "./paths.js";
 import type { Sandbox } from "./sandbox.js";
@@ -19,6 +20,7 @@ export interface TestService {
   readonly store: JobStore;
   readonly jobs: JobService;
   readonly app: ReturnType<typeof createApp>;
+  readonly notifier: SubscriberNotifier;
 }
 
 export interface TestServiceOptions {
@@ -37,8 +39,16 @@ export function createTestService(sandbox: Sandbox, options: TestServiceOptions)
   const workerEntry = path.isAbsolute(options.worker)
     ? options.worker
     : path.join(FIXTURE_WORKERS, `${options.worker}.mjs`);
+  const notifier = new SubscriberNotifier({
+    logger,
+    statusInfo: (doc) => doc,
+    attempts: 3,
+    backoffMs: 100,
+    timeoutMs: 2_000,
+  });
   const jobs = new JobService({
     store,
+    notifier,
     executor: new LocalExecutor({ workerEntry, stopGraceMs: 2_000 }),
     config,
     logger,
@@ -47,10 +57,15 @@ export function createTestService(sandbox: Sandbox, options: TestServiceOptions)
   const app = createApp({
     jobs,
     authentication: options.authentication ?? { kind: "disabled" },
+    ogc: {
+      basePath: config.ogcApiBasePath,
+      imageryStorage: config.imageryStorage,
+      subscriberUrlPrefixes: config.subscriberUrlPrefixes,
+    },
     logger,
     limits: requestLimitsFrom(config),
     checkReadiness: () =>
       Promise.resolve(options.readiness ?? [{ name: "test", ok: true, detail: "always ready" }]),
   });
-  return Object.freeze({ config, store, jobs, app });
+  return Object.freeze({ config, store, jobs, app, notifier });
 }

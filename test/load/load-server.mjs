@@ -27,6 +27,7 @@ const app = createApp({
   jobs,
   logger,
   authentication: { kind: "disabled" },
+  ogc: { basePath: "/ogcapi", imageryStorage: config.imageryStorage, subscriberUrlPrefixes: [] },
   limits: requestLimitsFrom(config),
   checkReadiness: () => Promise.resolve([{ name: "load", ok: true, detail: "load test" }]),
 });
