@@ -313,8 +313,8 @@ export class JobService {
       this.#running.set(jobId, started.record);
       await this.#store.writeWorkerRecord(jobId, started.record);
       log.info({ workerPid: started.record.pid }, "worker started");
-      await this.#tell(jobId, "inProgress");
       void started.exited.then((exit) => this.#onWorkerExit(jobId, started.record, exit));
+      void this.#tell(jobId, "inProgress");
     } catch (error) {
       log.error({ err: error }, "could not start worker");
       this.#running.delete(jobId);
