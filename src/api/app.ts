@@ -3,6 +3,7 @@ import helmet from "helmet";
 import type { JobService } from "../jobs/job-service.js";
 import type { Authentication } from "./authentication.js";
 import { ogcRoutes } from "./ogc/ogc-routes.js";
+import { OPENAPI_MEDIA_TYPE, OPENAPI_PATH, openApiDocument } from "./openapi.js";
 import type { Logger } from "../logging/create-logger.js";
 import { healthRoutes, type CheckReadiness } from "./health-routes.js";
 import type { RequestLimits } from "./preprocessing-request.js";
@@ -34,6 +35,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestContext(deps.logger));
   app.use(healthRoutes(deps.checkReadiness));
   app.use(preprocessingRoutes({ jobs: deps.jobs, authentication: deps.authentication, limits: deps.limits }));
+  const openApi = JSON.stringify(openApiDocument({ limits: deps.limits, ogcBasePath: deps.ogc.basePath }));
+  app.get(OPENAPI_PATH, (_req, res) => {
+    res.type(OPENAPI_MEDIA_TYPE).send(openApi);
+  });
   app.use(
     ogcRoutes({ ...deps.ogc, jobs: deps.jobs, authentication: deps.authentication, limits: deps.limits }),
   );

@@ -11,6 +11,8 @@ import { assertMayAccess, principalOf, requireApiKey, type Authentication } from
 import { preprocessingRequestSchema, type RequestLimits } from "../preprocessing-request.js";
 import { HttpProblem, ValidationProblem } from "../problems.js";
 import { baseUrl } from "../status-view.js";
+import { OPENAPI_MEDIA_TYPE, OPENAPI_PATH } from "../openapi-path.js";
+import { CONFORMS_TO } from "./conformance.js";
 import { processDefinitions, type ProcessDefinition } from "./processes.js";
 
 // OGC API - Processes - Part 1: Core, as a facade over the same job service as /agricarta/preprocessing.
@@ -18,10 +20,6 @@ import { processDefinitions, type ProcessDefinition } from "./processes.js";
 
 const EXCEPTION = "http://www.opengis.net/def/exceptions/ogcapi-processes-1/1.0/";
 const REL = "http://www.opengis.net/def/rel/ogc/1.0/";
-const CONFORMANCE = "http://www.opengis.net/spec/ogcapi-processes-1/1.0/conf/";
-export const CONFORMS_TO = ["core", "ogc-process-description", "json", "job-list", "dismiss"].map(
-  (c) => `${CONFORMANCE}${c}`,
-);
 
 export interface OgcRoutesDeps {
   readonly basePath: string;
@@ -81,6 +79,12 @@ export function ogcRoutes(deps: OgcRoutesDeps): Router {
       description: "Landsat scenes to analysis-ready rasters, as OGC API - Processes jobs.",
       links: [
         { href: here, rel: "self", type: "application/json", title: "This document" },
+        {
+          href: `${baseUrl(req)}${OPENAPI_PATH}`,
+          rel: "service-desc",
+          type: OPENAPI_MEDIA_TYPE,
+          title: "The API definition (OpenAPI 3.1)",
+        },
         {
           href: `${here}/conformance`,
           rel: `${REL}conformance`,

@@ -64,16 +64,27 @@ async function until(jobId: string, states: string[]): Promise<Record<string, un
 }
 
 describe("landing page and conformance (/req/core/landing-page-op, /req/core/conformance-op)", () => {
-  it("links self, conformance, processes and jobs with the OGC relation types", async () => {
+  it("links self, service-desc, conformance, processes and jobs with the OGC relation types", async () => {
     const res = await api().get(BASE);
     expect(res.status).toBe(200);
     expect(res.headers["content-type"]).toMatch(/^application\/json/);
-    const rels = (res.body.links as { rel: string; href: string }[]).map((l) => l.rel);
-    expect(rels).toEqual(
-      expect.arrayContaining(["self", `${REL}conformance`, `${REL}processes`, `${REL}job-list`]),
+    const links = res.body.links as { rel: string; href: string; type: string }[];
+    expect(links.map((l) => l.rel)).toEqual(
+      expect.arrayContaining([
+        "self",
+        "service-desc",
+        `${REL}conformance`,
+        `${REL}processes`,
+        `${REL}job-list`,
+      ]),
     );
-    for (const link of res.body.links as { href: string }[])
-      expect(link.href).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/ogcapi/);
+    for (const link of links) {
+      const expected =
+        link.rel === "service-desc" ? /\/openapi\.json$/ : /^http:\/\/127\.0\.0\.1:\d+\/ogcapi/;
+      expect(link.href, link.rel).toMatch(expected);
+      // Every link works.
+      expect((await api().get(new URL(link.href).pathname)).status, link.href).toBe(200);
+    }
   });
 
   it("declares exactly the conformance classes implemented", async () => {
