@@ -15,6 +15,7 @@ import { JobService } from "./jobs/job-service.js";
 import { JobStore } from "./jobs/job-store.js";
 import { SubscriberNotifier } from "./jobs/subscriber-notifier.js";
 import { createLogger } from "./logging/create-logger.js";
+import { ServiceMetrics } from "./metrics/metrics.js";
 
 // API server entry point: `node dist/server.js --config config.yaml`. It only wires the parts together.
 
@@ -51,17 +52,21 @@ async function main(): Promise<void> {
       links: [{ href: `${config.ogcApiBasePath}/jobs/${doc.jobID}`, rel: "self", type: "application/json" }],
     }),
   });
+  const metrics = new ServiceMetrics();
   const jobs = new JobService({
     store,
     notifier,
+    onJobEnded: metrics.jobEnded,
     executor: new LocalExecutor({ workerEntry: WORKER_ENTRY }),
     config,
     logger: logger.child({ component: "jobs" }),
   });
+  metrics.watch(jobs);
   await jobs.start();
 
   const app = createApp({
     jobs,
+    metrics,
     authentication,
     ogc: {
       basePath: config.ogcApiBasePath,

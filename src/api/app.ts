@@ -1,6 +1,7 @@
 import express, { type Express } from "express";
 import helmet from "helmet";
 import type { JobService } from "../jobs/job-service.js";
+import type { ServiceMetrics } from "../metrics/metrics.js";
 import type { Authentication } from "./authentication.js";
 import { ogcRoutes } from "./ogc/ogc-routes.js";
 import { OPENAPI_MEDIA_TYPE, OPENAPI_PATH, openApiDocument } from "./openapi.js";
@@ -13,6 +14,8 @@ import { requestContext } from "./request-context.js";
 
 export interface AppDeps {
   readonly jobs: JobService;
+  /** Prometheus metrics, served at /metrics (open, like the health endpoints). */
+  readonly metrics: ServiceMetrics;
   readonly authentication: Authentication;
   /** The OGC API - Processes facade: where, results' storage, allowed subscriber URLs. */
   readonly ogc: {
@@ -33,6 +36,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(helmet());
   app.set("trust proxy", false);
   app.use(requestContext(deps.logger));
+  app.use(deps.metrics.middleware);
+  app.get("/metrics", deps.metrics.endpoint);
   app.use(healthRoutes(deps.checkReadiness));
   app.use(preprocessingRoutes({ jobs: deps.jobs, authentication: deps.authentication, limits: deps.limits }));
   const openApi = JSON.stringify(openApiDocument({ limits: deps.limits, ogcBasePath: deps.ogc.basePath }));

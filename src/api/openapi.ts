@@ -135,6 +135,12 @@ export function openApiDocument(options: OpenApiOptions): Record<string, unknown
           },
         },
       },
+      "/metrics": {
+        get: {
+          summary: "Prometheus metrics: requests, jobs by status, queue, workers, durations, bytes written",
+          responses: { "200": { description: "Prometheus text format", content: { "text/plain": {} } } },
+        },
+      },
       [OPENAPI_PATH]: {
         get: {
           summary: "This document",

@@ -1,33 +1,46 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestHandler, Response } from "express";
-import { v4 as uuidv4 } from "uuid";
+import { pinoHttp } from "pino-http";
 import type { Logger } from "../logging/create-logger.js";
 
-// Each request gets an id (the caller's X-Request-Id when it is sane) and a child logger bound to it.
+// One log line per request with pino-http: request id (the caller's X-Request-Id when it is sane), method,
+// route, status, latency and the job id where there is one. Handlers log through the request's child logger.
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-interface RequestLocals {
-  requestId: string;
-  log: Logger;
-}
-
 export function requestLogger(res: Response): Logger {
-  return (res.locals as RequestLocals).log;
+  return (res.locals as { log: Logger }).log;
 }
 
 export function requestContext(logger: Logger): RequestHandler {
+  const http = pinoHttp({
+    logger,
+    genReqId: (req: IncomingMessage, res: ServerResponse) => {
+      const incoming = req.headers["x-request-id"];
+      const id = typeof incoming === "string" && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      res.setHeader("X-Request-Id", id);
+      return id;
+    },
+    customAttributeKeys: { responseTime: "ms" },
+    // The request as a line needs no headers (and so never carries a credential): method and path.
+    serializers: {
+      req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split("?")[0] }),
+      res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+    },
+    customProps: (req: IncomingMessage, res: ServerResponse) => {
+      const jobId = (res as unknown as Response).locals?.["jobId"] as string | undefined;
+      return { requestId: req.id, ...(jobId === undefined ? {} : { jobId }) };
+    },
+    customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
+      error !== undefined || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info",
+    customSuccessMessage: () => "request",
+    customErrorMessage: () => "request",
+  });
   return (req, res, next) => {
-    const incoming = req.get("x-request-id");
-    const requestId = incoming !== undefined && SANE_REQUEST_ID.test(incoming) ? incoming : uuidv4();
-    const log = logger.child({ requestId });
-    Object.assign(res.locals, { requestId, log } satisfies RequestLocals);
-    res.setHeader("X-Request-Id", requestId);
-    const started = process.hrtime.bigint();
-    res.on("finish", () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const jobId = (res.locals as { jobId?: string }).jobId;
-      log.info({ method: req.method, path: req.path, status: res.statusCode, ms, jobId }, "request");
-    });
+    http(req, res);
+    res.locals["requestId"] = req.id;
+    res.locals["log"] = req.log;
     next();
   };
 }

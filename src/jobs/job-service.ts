@@ -8,6 +8,7 @@ import { buildEchoSpec, buildJobSpec } from "./build-job-spec.js";
 import type { EchoInputs, JobRequest, JobSpec, Subscriber } from "./job-spec.js";
 import { IdempotencyStore } from "./idempotency-store.js";
 import type { SubscriberEvent, SubscriberNotifier } from "./subscriber-notifier.js";
+import type { WorkerFigures } from "./worker-figures.js";
 import {
   JOB_FILES,
   JobNotFoundError,
@@ -36,6 +37,8 @@ export interface JobServiceDeps {
   readonly retentionIntervalMs?: number;
   /** Sends OGC subscriber callbacks; none are sent without it. */
   readonly notifier?: SubscriberNotifier;
+  /** Told once about each job this process saw end, with the worker's figures if it left any (metrics). */
+  readonly onJobEnded?: (doc: StatusDocument, figures: WorkerFigures | undefined) => void;
 }
 
 export interface SubmitOptions {
@@ -86,6 +89,8 @@ export class JobService {
   readonly #locks = new Map<string, Promise<unknown>>();
   readonly #retentionIntervalMs: number;
   readonly #notifier: SubscriberNotifier | undefined;
+  readonly #onJobEnded: JobServiceDeps["onJobEnded"];
+  readonly #reported = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #retentionTimer: NodeJS.Timeout | undefined;
   #pumping = false;
@@ -99,6 +104,7 @@ export class JobService {
     this.#now = deps.now ?? (() => new Date());
     this.#checkIntervalMs = deps.checkIntervalMs ?? 2_000;
     this.#notifier = deps.notifier;
+    this.#onJobEnded = deps.onJobEnded;
     this.#retentionIntervalMs =
       deps.retentionIntervalMs ?? Math.min(10 * 60_000, Math.max(1_000, deps.config.jobRetentionMs / 10));
   }
@@ -148,6 +154,16 @@ export class JobService {
     await this.sweepExpired().catch((error: unknown) =>
       this.#logger.error({ err: error }, "JOB_RETENTION sweep failed"),
     );
+  }
+
+  /** How many jobs are in each state (terminal documents are cached, so this stays cheap). */
+  async countByStatus(): Promise<Partial<Record<StatusDocument["status"], number>>> {
+    const counts: Partial<Record<StatusDocument["status"], number>> = {};
+    for (const jobId of await this.#store.listIds()) {
+      const doc = await this.#store.readStatus(jobId).catch(() => undefined);
+      if (doc !== undefined) counts[doc.status] = (counts[doc.status] ?? 0) + 1;
+    }
+    return counts;
   }
 
   get queuedCount(): number {
@@ -252,6 +268,7 @@ export class JobService {
       await this.#store.writeStatus(dismissed);
       await this.#cleanUp(jobId);
       this.#logger.info({ jobId, wasRunning: record !== undefined }, "job dismissed");
+      void this.#ended(jobId);
       void this.#pump();
       return dismissed;
     });
@@ -333,7 +350,7 @@ export class JobService {
         await this.#fail(jobId, `worker stopped before finishing (${how}); see worker.stderr.log`, record);
       }
       this.#logger.info({ jobId, status: (await this.#store.readStatus(jobId)).status }, "worker ended");
-      await this.#tell(jobId);
+      await this.#ended(jobId);
     }).catch((error: unknown) => this.#logger.error({ jobId, err: error }, "handling worker exit failed"));
     await this.#pump();
   }
@@ -346,7 +363,7 @@ export class JobService {
         const status = await this.#store.readStatus(jobId);
         if (isTerminal(status.status)) {
           this.#running.delete(jobId);
-          await this.#tell(jobId);
+          await this.#ended(jobId);
           return;
         }
         const problem = this.#workerProblem(record, status);
@@ -388,7 +405,20 @@ export class JobService {
     await this.#store.appendLog(jobId, [`Exception occured, preprocessing failed`, reason]);
     await this.#cleanUp(jobId);
     this.#logger.warn({ jobId, workerPid: record?.pid, reason }, "job failed");
+    await this.#ended(jobId);
+  }
+
+  /** A job has ended (however it ended): its subscriber and the ended-job observers are told, once each. */
+  async #ended(jobId: string): Promise<void> {
     await this.#tell(jobId);
+    if (this.#onJobEnded === undefined || this.#reported.has(jobId)) return;
+    this.#reported.add(jobId);
+    try {
+      const doc = await this.#store.readStatus(jobId);
+      if (isTerminal(doc.status)) this.#onJobEnded(doc, await this.#store.readFigures(jobId));
+    } catch (error) {
+      this.#logger.warn({ jobId, err: error }, "could not report an ended job");
+    }
   }
 
   /** The subscriber callback for a job's current state (success or failed once it has ended). */

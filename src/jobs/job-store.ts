@@ -3,6 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "./atomic-write.js";
 import { JobSpecSchema, specProblem, type JobSpec } from "./job-spec.js";
+import { WorkerFiguresSchema, type WorkerFigures } from "./worker-figures.js";
 import { isTerminal, StatusDocumentSchema, type JobState, type StatusDocument } from "./status-document.js";
 
 // One directory per job under WORKING_DIR. Shared by the API and the worker: the only code that knows the
@@ -17,6 +18,8 @@ export const JOB_FILES = {
   output: "output",
   /** An echo job's outputs. */
   results: "results.json",
+  /** What the worker measured (scene durations, bytes written), for the API's metrics. */
+  figures: "figures.json",
 } as const;
 
 /** Job ids are UUIDs; version 7 sorts by creation time, so a directory listing is already in job order. */
@@ -146,6 +149,15 @@ export class JobStore {
   async appendLog(jobId: string, lines: readonly string[]): Promise<void> {
     if (lines.length === 0) return;
     await fs.appendFile(path.join(this.jobDir(jobId), JOB_FILES.log), lines.map((l) => `${l}\n`).join(""));
+  }
+
+  /** The worker's figures.json; undefined when it wrote none (echo jobs, jobs that died). */
+  async readFigures(jobId: string): Promise<WorkerFigures | undefined> {
+    try {
+      return WorkerFiguresSchema.parse(await this.#readJson(jobId, JOB_FILES.figures));
+    } catch {
+      return undefined;
+    }
   }
 
   /** An echo job's results.json, as written by its worker. */

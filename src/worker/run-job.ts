@@ -9,6 +9,7 @@ import { archiveScene, copyScene } from "../imagery/stage-scene.js";
 import { writeFileAtomic } from "../jobs/atomic-write.js";
 import { JOB_FILES, JobStore } from "../jobs/job-store.js";
 import type { JobSpec } from "../jobs/job-spec.js";
+import type { WorkerFigures } from "../jobs/worker-figures.js";
 import { markFailed, markFinished, markProgress, markRunning, updateScene } from "../jobs/transitions.js";
 import type { Logger } from "../logging/create-logger.js";
 import { OutsideAreaOfInterestError, preprocessScene } from "../pipeline/preprocess-scene.js";
@@ -106,6 +107,7 @@ async function processJob(
     reporter.update((doc, at) => updateScene(doc, id, change, at));
 
   const staged: { id: string; dir: string }[] = [];
+  const figures: WorkerFigures = { sceneSeconds: {}, bytesWritten: 0 };
   for (const id of request.imagery_list) {
     await scene(id, { status: "running", message: "Locating" });
     const parsed = parseLandsatSceneId(id);
@@ -136,6 +138,7 @@ async function processJob(
   await log("Preprocessing started");
   for (const { id, dir } of staged) {
     await scene(id, { message: "Preprocessing" });
+    const sceneStarted = performance.now();
     try {
       const metadata = readLandsatMetadata(await readMtl(dir, id));
       const grid = { projection: resolved.projection, resolution: request.resolution };
@@ -174,6 +177,7 @@ async function processJob(
         ...metadataFiles.map((file) => path.join(JOB_FILES.output, file)),
       ];
       await scene(id, { status: "successful", message: "Preprocessed", outputs: published });
+      figures.sceneSeconds[id] = (performance.now() - sceneStarted) / 1000;
       await log(`Image: ${id} PREPROCESSED`);
     } catch (error) {
       if (error instanceof OutsideAreaOfInterestError) {
@@ -202,6 +206,9 @@ async function processJob(
     await fs.rm(imageryDir, { recursive: true, force: true });
     await fs.rm(path.join(jobDir, JOB_FILES.output), { recursive: true, force: true });
   }
+  // Figures for the API's metrics, read from the job directory once the job has ended.
+  figures.bytesWritten = await sizeOf(path.join(publishDir, JOB_FILES.output));
+  await writeFileAtomic(path.join(jobDir, JOB_FILES.figures), `${JSON.stringify(figures)}\n`);
   await reporter.update((doc, at) => markFinished(doc, resolved.publishPath, at));
   logger.info({ status: reporter.doc.status, publishDir }, "job finished");
 }
@@ -228,4 +235,14 @@ async function runEcho(
   );
   await store.appendLog(spec.jobId, [`Echo: ${stringInput.length} character(s) after ${pause} s`]);
   await reporter.update((doc, at) => markFinished(doc, undefined, at));
+}
+
+/** Bytes in a folder's files, recursively (0 when it does not exist). */
+async function sizeOf(dir: string): Promise<number> {
+  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  let total = 0;
+  for (const entry of entries) {
+    if (entry.isFile()) total += (await fs.stat(path.join(entry.parentPath, entry.name))).size;
+  }
+  return total;
 }

@@ -10,6 +10,7 @@ import { JobService } from "../../src/jobs/job-service.js";
 import { JobStore } from "../../src/jobs/job-store.js";
 import { SubscriberNotifier } from "../../src/jobs/subscriber-notifier.js";
 import { createLogger } from "../../src/logging/create-logger.js";
+import { ServiceMetrics } from "../../src/metrics/metrics.js";
 import { FIXTURE_WORKERS } from "./paths.js";
 import type { Sandbox } from "./sandbox.js";
 
@@ -21,6 +22,7 @@ export interface TestService {
   readonly jobs: JobService;
   readonly app: ReturnType<typeof createApp>;
   readonly notifier: SubscriberNotifier;
+  readonly metrics: ServiceMetrics;
 }
 
 export interface TestServiceOptions {
@@ -28,13 +30,18 @@ export interface TestServiceOptions {
   readonly worker: string;
   readonly readiness?: readonly ReadinessCheck[];
   readonly env?: Record<string, string>;
+  /** Where the app's log lines go (JSON lines); nowhere when undefined. */
+  readonly logSink?: NodeJS.WritableStream;
   /** Default: authentication off, as AUTH_DISABLED does. */
   readonly authentication?: Authentication;
 }
 
 export function createTestService(sandbox: Sandbox, options: TestServiceOptions): TestService {
   const config = loadConfig(sandbox.configPath, options.env ?? {});
-  const logger = createLogger({ name: "test", consoleLevel: "fatal" });
+  const logger =
+    options.logSink === undefined
+      ? createLogger({ name: "test", consoleLevel: "fatal" })
+      : createLogger({ name: "test", consoleLevel: "info", console: options.logSink });
   const store = new JobStore(config.workingDir);
   const workerEntry = path.isAbsolute(options.worker)
     ? options.worker
@@ -46,16 +53,20 @@ export function createTestService(sandbox: Sandbox, options: TestServiceOptions)
     backoffMs: 100,
     timeoutMs: 2_000,
   });
+  const metrics = new ServiceMetrics();
   const jobs = new JobService({
     store,
     notifier,
+    onJobEnded: metrics.jobEnded,
     executor: new LocalExecutor({ workerEntry, stopGraceMs: 2_000 }),
     config,
     logger,
     checkIntervalMs: 200,
   });
+  metrics.watch(jobs);
   const app = createApp({
     jobs,
+    metrics,
     authentication: options.authentication ?? { kind: "disabled" },
     ogc: {
       basePath: config.ogcApiBasePath,
@@ -67,5 +78,5 @@ export function createTestService(sandbox: Sandbox, options: TestServiceOptions)
     checkReadiness: () =>
       Promise.resolve(options.readiness ?? [{ name: "test", ok: true, detail: "always ready" }]),
   });
-  return Object.freeze({ config, store, jobs, app, notifier });
+  return Object.freeze({ config, store, jobs, app, notifier, metrics });
 }

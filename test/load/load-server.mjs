@@ -11,20 +11,25 @@ import { LocalExecutor } from "../../dist/executors/local-executor.js";
 import { JobService } from "../../dist/jobs/job-service.js";
 import { JobStore } from "../../dist/jobs/job-store.js";
 import { createLogger } from "../../dist/logging/create-logger.js";
+import { ServiceMetrics } from "../../dist/metrics/metrics.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const config = loadConfig(process.argv[2], process.env);
 const logger = createLogger({ name: "load-server", consoleLevel: "warn" });
+const metrics = new ServiceMetrics();
 const jobs = new JobService({
   store: new JobStore(config.workingDir),
   executor: new LocalExecutor({ workerEntry: path.join(here, "..", "fixtures", "workers", "succeed.mjs") }),
   config,
   logger,
   checkIntervalMs: 500,
+  onJobEnded: metrics.jobEnded,
 });
+metrics.watch(jobs);
 await jobs.start();
 const app = createApp({
   jobs,
+  metrics,
   logger,
   authentication: { kind: "disabled" },
   ogc: { basePath: "/ogcapi", imageryStorage: config.imageryStorage, subscriberUrlPrefixes: [] },
