@@ -3,6 +3,7 @@ import helmet from "helmet";
 import type { JobService } from "../jobs/job-service.js";
 import type { ServiceMetrics } from "../metrics/metrics.js";
 import type { Authentication } from "./authentication.js";
+import { docsRoutes } from "./docs/docs-routes.js";
 import { ogcRoutes } from "./ogc/ogc-routes.js";
 import { OPENAPI_MEDIA_TYPE, OPENAPI_PATH, openApiDocument } from "./openapi.js";
 import type { Logger } from "../logging/create-logger.js";
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps): Express {
   app.get(OPENAPI_PATH, (_req, res) => {
     res.type(OPENAPI_MEDIA_TYPE).send(openApi);
   });
+  app.use(docsRoutes());
   app.use(
     ogcRoutes({ ...deps.ogc, jobs: deps.jobs, authentication: deps.authentication, limits: deps.limits }),
   );

@@ -135,6 +135,18 @@ export function openApiDocument(options: OpenApiOptions): Record<string, unknown
           },
         },
       },
+      "/docs": {
+        get: {
+          summary: "This document rendered as a reference page (Swagger UI)",
+          responses: { "200": { description: "HTML", content: { "text/html": {} } } },
+        },
+      },
+      "/docs/init.js": {
+        get: {
+          summary: "The reference page's start-up script",
+          responses: { "200": { description: "JavaScript", content: { "application/javascript": {} } } },
+        },
+      },
       "/metrics": {
         get: {
           summary: "Prometheus metrics: requests, jobs by status, queue, workers, durations, bytes written",

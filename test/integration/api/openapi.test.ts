@@ -126,3 +126,23 @@ describe("the OpenAPI document", () => {
     expect(problem({ title: "x" })).toBe(false);
   });
 });
+
+describe("the reference page", () => {
+  it("serves Swagger UI at /docs, on this document, within the strict Content-Security-Policy", async () => {
+    const page = await request(service.app).get("/docs");
+    expect(page.status).toBe(200);
+    expect(page.headers["content-type"]).toMatch(/^text\/html/);
+    expect(page.headers["content-security-policy"]).toMatch(/script-src 'self'/);
+    expect(page.text).not.toMatch(/<script>[^<]/); // no inline script for the CSP to block
+    const scripts = [...page.text.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]!);
+    const styles = [...page.text.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((m) => m[1]!);
+    expect(scripts).toEqual(["/docs/assets/swagger-ui-bundle.js", "/docs/init.js"]);
+    for (const asset of [...scripts, ...styles]) {
+      const res = await request(service.app).get(asset);
+      expect(res.status, asset).toBe(200);
+      expect(res.text.length, asset).toBeGreaterThan(50);
+    }
+    expect((await request(service.app).get("/docs/init.js")).text).toContain('url: "/openapi.json"');
+    expect((await request(service.app).get("/docs/assets/../../package.json")).status).toBe(404);
+  });
+});
