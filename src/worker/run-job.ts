@@ -13,6 +13,7 @@ import type { WorkerFigures } from "../jobs/worker-figures.js";
 import { markFailed, markFinished, markProgress, markRunning, updateScene } from "../jobs/transitions.js";
 import type { Logger } from "../logging/create-logger.js";
 import { OutsideAreaOfInterestError, preprocessScene } from "../pipeline/preprocess-scene.js";
+import { writeQuicklook } from "../pipeline/quicklook.js";
 import { writeSceneMetadata } from "../pipeline/scene-metadata.js";
 import { DEFAULT_RESAMPLING } from "../pipeline/resampling.js";
 import { publishJob } from "./publish-job.js";
@@ -169,8 +170,14 @@ async function processJob(
         metadataRoot: path.join(jobDir, JOB_FILES.output, "metadata"),
         outputs: result.outputs,
       });
+      const quicklook = path.join(id, `${id}_quicklook.png`);
+      await writeQuicklook(
+        result.outputs.map((o) => ({ band: o.band, file: path.join(outputRoot, o.file) })),
+        path.join(outputRoot, quicklook),
+      );
       const published = [
         ...result.outputs.map((o) => path.join(JOB_FILES.output, "preprocess", o.file)),
+        path.join(JOB_FILES.output, "preprocess", quicklook),
         ...[result.stack, result.mask]
           .filter((file) => file !== undefined)
           .map((file) => path.join(JOB_FILES.output, "preprocess", file)),

@@ -386,5 +386,6 @@ function mediaType(file: string): string {
   if (file.endsWith(".stac.json")) return "application/geo+json";
   if (file.endsWith(".json")) return "application/json";
   if (file.endsWith(".vrt")) return "application/xml";
+  if (file.endsWith(".png")) return "image/png";
   return "application/octet-stream";
 }

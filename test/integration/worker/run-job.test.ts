@@ -95,6 +95,7 @@ describe("runJob", () => {
     );
     expect(status.scenes[0]!.outputs).toEqual([
       ...["B2", "B3", "B4"].map((b) => `output/preprocess/${SCENES.l2.id}/${SCENES.l2.id}_${b}_dn.tif`),
+      `output/preprocess/${SCENES.l2.id}/${SCENES.l2.id}_quicklook.png`,
       `output/preprocess/${SCENES.l2.id}/${SCENES.l2.id}_stack.vrt`,
       `output/metadata/${SCENES.l2.id}.json`,
       `output/metadata/${SCENES.l2.id}.stac.json`,
@@ -134,7 +135,7 @@ describe("runJob", () => {
     expect(staged.sort()).toEqual(
       [SCENES.l2.id, `${SCENES.l2.id}.tar.gz`, SCENES.l1.id, `${SCENES.l1.id}.tar.gz`].sort(),
     );
-    expect(await listFiles(path.join(store.jobDir(jobId), "output"))).toHaveLength(12);
+    expect(await listFiles(path.join(store.jobDir(jobId), "output"))).toHaveLength(14);
     const siblings = await fs.readdir(path.dirname(published));
     expect(siblings.filter((n) => n.startsWith("."))).toEqual([]);
   });
@@ -397,4 +398,56 @@ describe("runJob", () => {
     expect(await runJob(store.jobDir(jobId), { logger })).toBe("skipped");
     expect(await store.readLog(jobId)).toBe("");
   });
+});
+
+describe("quicklooks", () => {
+  it("writes a true-colour PNG per scene, listed with the outputs, stretched, nodata transparent", async () => {
+    const { status, published } = await run([SCENES.l2.id], { resolution: 120, product: "sr" });
+    expect(status.status).toBe("successful");
+    const outputs = status.scenes[0]!.outputs;
+    const quicklook = outputs.find((o) => o.endsWith("_quicklook.png"))!;
+    expect(quicklook).toBe(`output/preprocess/${SCENES.l2.id}/${SCENES.l2.id}_quicklook.png`);
+    const png = gdal.open(path.join(published, quicklook));
+    const b4 = gdal.open(
+      path.join(
+        published,
+        outputs.find((o) => o.endsWith("_B4_sr.tif"))!,
+      ),
+    );
+    try {
+      expect(png.driver.description).toBe("PNG");
+      expect(png.bands.count()).toBe(4);
+      const { x: width, y: height } = png.rasterSize;
+      // The longer side is 512 px; the shape is the raster's.
+      expect(Math.max(width, height)).toBe(512);
+      expect(Math.abs(width / height - b4.rasterSize.x / b4.rasterSize.y)).toBeLessThan(0.01);
+      const alpha = png.bands.get(4).pixels.read(0, 0, width, height, new Uint8Array(width * height));
+      // B4 reduced to the PNG's size (nearest): transparent exactly where it is nodata.
+      const source = b4.bands
+        .get(1)
+        .pixels.read(0, 0, b4.rasterSize.x, b4.rasterSize.y, new Int16Array(width * height), {
+          buffer_width: width,
+          buffer_height: height,
+          resampling: gdal.GRA_NearestNeighbor,
+        });
+      const nodata = b4.bands.get(1).noDataValue;
+      let transparent = 0;
+      let wrong = 0;
+      for (let i = 0; i < alpha.length; i++) {
+        if (alpha[i] !== (source[i] === nodata ? 0 : 255)) wrong++;
+        if (alpha[i] === 0) transparent++;
+      }
+      expect(wrong).toBe(0);
+      expect(transparent).toBeGreaterThan(0); // the scene's fill around its footprint
+      expect(transparent).toBeLessThan(alpha.length);
+      // The 2-98 % stretch spreads the red channel over the whole range.
+      const red = png.bands.get(1).pixels.read(0, 0, width, height, new Uint8Array(width * height));
+      const visible = red.filter((_v, i) => alpha[i] === 255);
+      expect(Math.min(...visible)).toBe(1);
+      expect(Math.max(...visible)).toBe(255);
+    } finally {
+      png.close();
+      b4.close();
+    }
+  }, 120_000);
 });
