@@ -37,16 +37,56 @@ export interface OpenApiOptions {
   readonly ogcBasePath: string;
 }
 
+/** Examples shown on /docs: a job as the service answers it, and a validation problem. */
+const STATUS_EXAMPLE = {
+  jobID: "01a21160-cee8-74a2-a812-6ca01a59edb9",
+  processID: "preprocessing",
+  type: "process",
+  status: "running",
+  message: "LC08_L1TP_015028_20200814_20200822_01_T1 B4 done",
+  progress: 60,
+  created: "2026-11-25T06:00:00.000Z",
+  started: "2026-11-25T06:00:01.000Z",
+  updated: "2026-11-25T06:00:09.000Z",
+  scenes: [
+    {
+      id: "LC08_L1TP_015028_20200814_20200822_01_T1",
+      status: "running",
+      message: "Preprocessing",
+      outputs: [],
+    },
+  ],
+  links: [
+    {
+      href: "http://localhost:5000/agricarta/preprocessing/01a21160-cee8-74a2-a812-6ca01a59edb9",
+      rel: "self",
+      type: "application/json",
+    },
+  ],
+};
+const PROBLEM_EXAMPLE = {
+  type: "urn:agricarta:problem:invalid-request",
+  title: "Invalid request",
+  status: 400,
+  detail: "The request body is invalid: resolution: must be a positive number of metres",
+  errors: [{ field: "resolution", message: "must be a positive number of metres" }],
+};
+
 export function openApiDocument(options: OpenApiOptions): Record<string, unknown> {
   const ogc = options.ogcBasePath;
   const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
   const json = (name: string, description: string) => ({
     description,
-    content: { "application/json": { schema: ref(name) } },
+    content: {
+      "application/json": {
+        schema: ref(name),
+        ...(name === "StatusDocument" ? { example: STATUS_EXAMPLE } : {}),
+      },
+    },
   });
   const problem = (description: string) => ({
     description,
-    content: { "application/problem+json": { schema: ref("Problem") } },
+    content: { "application/problem+json": { schema: ref("Problem"), example: PROBLEM_EXAMPLE } },
   });
   const jobId = { name: "jobId", in: "path", required: true, schema: { type: "string", format: "uuid" } };
   const processId = { name: "processId", in: "path", required: true, schema: { type: "string" } };

@@ -121,6 +121,11 @@ describe("the OpenAPI document", () => {
       }
     ).requestBody.content["application/json"].example;
     check(validator("PreprocessingRequest"), example, "example");
+    const responses = doc.paths["/agricarta/preprocessing"]!["post"] as {
+      responses: Record<string, { content: Record<string, { example: unknown }> }>;
+    };
+    check(status, responses.responses["202"]!.content["application/json"]!.example, "202 example");
+    check(problem, responses.responses["400"]!.content["application/problem+json"]!.example, "400 example");
     // A document that accepted anything would pass the checks above: it must refuse a wrong one.
     expect(status({ ...submitted.body, status: "lost" })).toBe(false);
     expect(problem({ title: "x" })).toBe(false);
