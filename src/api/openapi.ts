@@ -111,7 +111,7 @@ export function openApiDocument(options: OpenApiOptions): Record<string, unknown
     "cursor",
   ].map((name) => ({ name, in: "query", required: false, schema: { type: "string" } }));
 
-  return {
+  const document = {
     openapi: "3.1.0",
     info: {
       title: "Agricarta preprocessing service",
@@ -354,4 +354,16 @@ export function openApiDocument(options: OpenApiOptions): Record<string, unknown
       },
     },
   };
+  // Group the reference page: the job API, the OGC facade, and the service's own endpoints.
+  for (const [route, operations] of Object.entries(document.paths)) {
+    const tag = route.startsWith("/agricarta/")
+      ? "Jobs"
+      : route.startsWith(ogc)
+        ? "OGC API - Processes"
+        : "Service";
+    for (const operation of Object.values(operations as Record<string, Record<string, unknown>>)) {
+      operation["tags"] = [tag];
+    }
+  }
+  return { ...document, tags: [{ name: "Jobs" }, { name: "OGC API - Processes" }, { name: "Service" }] };
 }
