@@ -16,8 +16,8 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # 1. System packages: GDAL (library, headers, command-line tools) and a C++ toolchain for the native addon.
 need=()
 packages=(libgdal-dev gdal-bin g++ make python3 tar)
-# --with-test-tools: what the tests use besides: OWSLib (a standard OGC API client) and curl.
-if [ "${1:-}" = --with-test-tools ]; then packages+=(python3-owslib curl); fi
+# --with-test-tools: what the tests use besides: OWSLib (a standard OGC API client), curl, and ss (iproute2).
+if [ "${1:-}" = --with-test-tools ]; then packages+=(python3-owslib curl iproute2); fi
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done

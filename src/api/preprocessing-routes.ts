@@ -32,6 +32,8 @@ export function preprocessingRoutes(deps: PreprocessingRoutesDeps): Router {
     if (!isJobId(jobId)) throw new JobNotFoundError(jobId);
     res.locals["jobId"] = jobId;
     assertMayAccess(principalOf(res), jobId, await deps.jobs.ownerOf(jobId));
+    // OGC echo jobs share the store; this endpoint serves the service's own jobs only.
+    if ((await deps.jobs.get(jobId)).processID !== "preprocessing") throw new JobNotFoundError(jobId);
     return jobId;
   };
 

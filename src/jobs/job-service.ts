@@ -91,6 +91,8 @@ export class JobService {
   readonly #notifier: SubscriberNotifier | undefined;
   readonly #onJobEnded: JobServiceDeps["onJobEnded"];
   readonly #reported = new Set<string>();
+  /** Jobs whose worker this process started and whose exit it is waiting for: the exit says how it ended. */
+  readonly #awaitingExit = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #retentionTimer: NodeJS.Timeout | undefined;
   #pumping = false;
@@ -330,7 +332,11 @@ export class JobService {
       this.#running.set(jobId, started.record);
       await this.#store.writeWorkerRecord(jobId, started.record);
       log.info({ workerPid: started.record.pid }, "worker started");
-      void started.exited.then((exit) => this.#onWorkerExit(jobId, started.record, exit));
+      this.#awaitingExit.add(jobId);
+      void started.exited.then((exit) => {
+        this.#awaitingExit.delete(jobId);
+        return this.#onWorkerExit(jobId, started.record, exit);
+      });
       void this.#tell(jobId, "inProgress");
     } catch (error) {
       log.error({ err: error }, "could not start worker");
@@ -366,6 +372,8 @@ export class JobService {
           await this.#ended(jobId);
           return;
         }
+        // A worker of ours that is gone is reported by its exit handler, with its exit code or signal.
+        if (this.#awaitingExit.has(jobId) && !this.#executor.isAlive(record)) return;
         const problem = this.#workerProblem(record, status);
         if (problem === undefined) return;
         this.#running.delete(jobId);

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import fs from "node:fs";
 import net from "node:net";
@@ -19,6 +19,17 @@ export interface ServerProcess {
 export async function startServer(sandbox: Sandbox): Promise<ServerProcess> {
   if (!fs.existsSync(BUILT_SERVER))
     throw new Error(`${BUILT_SERVER} is missing: run \`npm run build\` first`);
+  // Another test may take the free port first (EADDRINUSE): then try another one.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServerOnce(sandbox);
+    } catch (error) {
+      if (attempt >= 3 || !/EADDRINUSE/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function startServerOnce(sandbox: Sandbox): Promise<ServerProcess> {
   const port = await freePort();
   const log = fs.openSync(path.join(sandbox.root, "server.log"), "a");
   const child = spawn(process.execPath, [BUILT_SERVER, "--config", sandbox.configPath], {
@@ -29,7 +40,13 @@ export async function startServer(sandbox: Sandbox): Promise<ServerProcess> {
   const url = `http://127.0.0.1:${port}`;
   const exited = once(child, "exit").then(([code]) => code as number | null);
   await Promise.race([
-    waitFor(async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok, "the server to listen"),
+    // Listening means this very process holds the port: a free port can be taken by another test's server
+    // between freePort() and listen(), and that one would answer /healthz too.
+    waitFor(
+      async () =>
+        listenerPid(port) === child.pid && (await fetch(`${url}/healthz`).catch(() => undefined))?.ok,
+      "the server to listen",
+    ),
     exited.then((code) => {
       throw new Error(
         `server exited with ${code}: ${fs.readFileSync(path.join(sandbox.root, "server.log"), "utf8")}`,
@@ -50,6 +67,13 @@ async function stop(
 ): Promise<number | null> {
   if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   return exited;
+}
+
+/** The pid of the process listening on a loopback port (ss from iproute2), or undefined. */
+function listenerPid(port: number): number | undefined {
+  const out = execFileSync("ss", ["-ltnpH", `sport = :${port}`], { encoding: "utf8" });
+  const pid = /pid=(\d+)/.exec(out)?.[1];
+  return pid === undefined ? undefined : Number(pid);
 }
 
 export function freePort(): Promise<number> {

@@ -171,6 +171,15 @@ describe("execution (/req/core/process-execute-*)", () => {
     const results = await api().get(`${BASE}/jobs/${res.body.jobID}/results`);
     expect(results.status).toBe(200);
     expect(results.body).toEqual({ stringOutput: "later" });
+    // The seed endpoint serves preprocessing jobs only: an echo job is not one of them.
+    for (const url of [
+      `/agricarta/preprocessing/${res.body.jobID}`,
+      `/agricarta/preprocessing/${res.body.jobID}/log`,
+    ]) {
+      expect((await api().get(url)).status, url).toBe(404);
+    }
+    const listed = (await api().get("/agricarta/preprocessing?limit=1000")).body.jobs as { jobID: string }[];
+    expect(listed.map((j) => j.jobID)).not.toContain(res.body.jobID);
   });
 
   it("runs preprocessing asynchronously even without Prefer, and serves each output as {href, type}", async () => {
