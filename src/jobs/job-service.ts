@@ -333,10 +333,11 @@ export class JobService {
       await this.#store.writeWorkerRecord(jobId, started.record);
       log.info({ workerPid: started.record.pid }, "worker started");
       this.#awaitingExit.add(jobId);
-      void started.exited.then((exit) => {
-        this.#awaitingExit.delete(jobId);
-        return this.#onWorkerExit(jobId, started.record, exit);
-      });
+      // Only once the exit is handled (under the job's lock) may the periodic check judge this worker.
+      void started.exited
+        .then((exit) => this.#onWorkerExit(jobId, started.record, exit))
+        .catch((error: unknown) => log.error({ err: error }, "handling the worker's exit failed"))
+        .finally(() => this.#awaitingExit.delete(jobId));
       void this.#tell(jobId, "inProgress");
     } catch (error) {
       log.error({ err: error }, "could not start worker");

@@ -1,10 +1,8 @@
-import fs from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashApiKey } from "../../src/auth/api-keys.js";
 import { REPO, SCENES } from "../helpers/paths.js";
-import { createSandbox, type Sandbox } from "../helpers/sandbox.js";
+import { createSandbox, requireApiKey, type Sandbox } from "../helpers/sandbox.js";
 import { startServer, type ServerProcess } from "../helpers/server-process.js";
 
 // The Postman collection users import (docs/postman/), run by newman against the real server on the fixture
@@ -27,10 +25,7 @@ let server: ServerProcess;
 
 beforeAll(async () => {
   sandbox = await createSandbox({ scenes: [SCENES.l1, SCENES.l2] });
-  const keysFile = path.join(sandbox.root, "api-keys.yaml");
-  await fs.writeFile(keysFile, `keys:\n  - { id: postman, owner: tester, sha256: "${hashApiKey(KEY)}" }\n`);
-  const config = await fs.readFile(sandbox.configPath, "utf8");
-  await fs.writeFile(sandbox.configPath, config.replace(/^AUTH_DISABLED:.*$/m, `API_KEYS_FILE: ${keysFile}`));
+  await requireApiKey(sandbox, KEY);
   server = await startServer(sandbox);
 });
 

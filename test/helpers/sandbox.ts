@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { hashApiKey } from "../../src/auth/api-keys.js";
 import { ALBERS_CANADA, SHARED_STORAGE } from "./paths.js";
 
 // A throw-away service root: a temp copy of the real imagery fixtures, a working dir and a config.yaml.
@@ -75,4 +76,15 @@ async function makeWritable(dir: string): Promise<void> {
     if (entry.isDirectory()) await makeWritable(p);
     else await fs.chmod(p, 0o644);
   }
+}
+
+/** Turns authentication on in the sandbox's config, with one API key (stored hashed, as in production). */
+export async function requireApiKey(sandbox: Sandbox, key: string, owner = "tester"): Promise<void> {
+  const keysFile = path.join(sandbox.root, "api-keys.yaml");
+  await fs.writeFile(
+    keysFile,
+    `keys:\n  - { id: ${owner}-key, owner: ${owner}, sha256: "${hashApiKey(key)}" }\n`,
+  );
+  const config = await fs.readFile(sandbox.configPath, "utf8");
+  await fs.writeFile(sandbox.configPath, config.replace(/^AUTH_DISABLED:.*$/m, `API_KEYS_FILE: ${keysFile}`));
 }

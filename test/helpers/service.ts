@@ -80,3 +80,13 @@ export function createTestService(sandbox: Sandbox, options: TestServiceOptions)
   });
   return Object.freeze({ config, store, jobs, app, notifier, metrics });
 }
+
+/** After a test: cancels every job still waiting or running (their workers too), stops watching, removes the sandbox. */
+export async function tearDownService(service: TestService, sandbox: Sandbox): Promise<void> {
+  for (const { jobID, status } of (await service.jobs.list({ limit: 100_000 })).jobs) {
+    if (status === "accepted" || status === "running")
+      await service.jobs.cancel(jobID).catch(() => undefined);
+  }
+  service.jobs.stop();
+  await sandbox.remove();
+}

@@ -4,7 +4,7 @@ import request from "supertest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ApiKeys, hashApiKey, loadApiKeys } from "../../../src/auth/api-keys.js";
 import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
-import { createTestService, type TestService } from "../../helpers/service.js";
+import { createTestService, tearDownService, type TestService } from "../../helpers/service.js";
 
 // Who may do what: API keys, job owners and admins; Idempotency-Key; the queue limit; JOB_RETENTION.
 // The real app, job service and local executor; workers are fixture executables.
@@ -35,14 +35,7 @@ async function setUp(worker: string, configLines: string[] = []): Promise<void> 
   await service.jobs.start();
 }
 
-afterEach(async () => {
-  for (const { jobID, status } of (await service.jobs.list({ limit: 1000 })).jobs) {
-    if (status === "accepted" || status === "running")
-      await service.jobs.cancel(jobID).catch(() => undefined);
-  }
-  service.jobs.stop();
-  await sandbox.remove();
-});
+afterEach(() => tearDownService(service, sandbox));
 
 const submit = (key: string | undefined, body: unknown = { imagery_list: [SCENE] }) => {
   const req = request(service.app).post("/agricarta/preprocessing").set("content-type", "application/json");

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
-import { createTestService, type TestService } from "../../helpers/service.js";
+import { createTestService, tearDownService, type TestService } from "../../helpers/service.js";
 
 // Property-based fuzzing of the job API with fast-check: whatever arrives (bodies, content types, path and query
 // parameters), the answer is never a 5xx, an error never shows a stack trace or a server path, and a refused
@@ -62,14 +62,7 @@ beforeAll(async () => {
   files = await listFiles();
 });
 
-afterAll(async () => {
-  for (const { jobID, status } of (await service.jobs.list({ limit: 100_000 })).jobs) {
-    if (status === "accepted" || status === "running")
-      await service.jobs.cancel(jobID).catch(() => undefined);
-  }
-  service.jobs.stop();
-  await sandbox.remove();
-});
+afterAll(() => tearDownService(service, sandbox));
 
 /**
  * What a request could have created: the entries of the working directory (job directories, hidden staging

@@ -4,7 +4,7 @@ import type { Express } from "express";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
-import { createTestService, type TestService } from "../../helpers/service.js";
+import { createTestService, tearDownService, type TestService } from "../../helpers/service.js";
 
 // The OpenAPI 3.1 document against the app that serves it: every route the app registers is in it, and real
 // answers validate against its schemas (Ajv, JSON Schema 2020-12, as OpenAPI 3.1 uses).
@@ -24,14 +24,7 @@ beforeAll(async () => {
   doc = JSON.parse(res.text) as typeof doc;
 });
 
-afterAll(async () => {
-  for (const { jobID, status } of (await service.jobs.list({ limit: 100 })).jobs) {
-    if (status === "accepted" || status === "running")
-      await service.jobs.cancel(jobID).catch(() => undefined);
-  }
-  service.jobs.stop();
-  await sandbox.remove();
-});
+afterAll(() => tearDownService(service, sandbox));
 
 interface Layer {
   route?: { path: string | string[]; methods: Record<string, boolean> };

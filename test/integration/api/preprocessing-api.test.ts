@@ -5,7 +5,7 @@ import { v7 as uuidv7 } from "uuid";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isAlive, waitFor } from "../../helpers/alive.js";
 import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
-import { createTestService, type TestService } from "../../helpers/service.js";
+import { createTestService, tearDownService, type TestService } from "../../helpers/service.js";
 
 // The HTTP API against createApp() with the real job service and local executor on a temp WORKING_DIR.
 // Workers are fixture executables: these tests are about the API and the job life cycle, not pixels.
@@ -24,15 +24,7 @@ async function setUp(worker: string, configLines: string[] = []): Promise<void> 
   await service.jobs.start();
 }
 
-afterEach(async () => {
-  // Stop every worker a test left running, then remove the sandbox.
-  for (const { jobID, status } of (await service.jobs.list({ limit: 1000 })).jobs) {
-    if (status === "accepted" || status === "running")
-      await service.jobs.cancel(jobID).catch(() => undefined);
-  }
-  service.jobs.stop();
-  await sandbox.remove();
-});
+afterEach(() => tearDownService(service, sandbox));
 
 const submit = (body: unknown) =>
   request(service.app)

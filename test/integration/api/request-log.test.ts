@@ -2,7 +2,7 @@ import { Writable } from "node:stream";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
-import { createTestService, type TestService } from "../../helpers/service.js";
+import { createTestService, tearDownService, type TestService } from "../../helpers/service.js";
 
 // pino-http's line per request, as an operator's log collector sees it.
 
@@ -22,14 +22,7 @@ beforeAll(async () => {
   await service.jobs.start();
 });
 
-afterAll(async () => {
-  for (const { jobID, status } of (await service.jobs.list({ limit: 100 })).jobs) {
-    if (status === "accepted" || status === "running")
-      await service.jobs.cancel(jobID).catch(() => undefined);
-  }
-  service.jobs.stop();
-  await sandbox.remove();
-});
+afterAll(() => tearDownService(service, sandbox));
 
 const requestLines = () => lines.filter((l) => l["msg"] === "request");
 
