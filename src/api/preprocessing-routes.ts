@@ -4,7 +4,9 @@ import { requestFingerprint } from "../jobs/idempotency-store.js";
 import type { JobService } from "../jobs/job-service.js";
 import { assertMayAccess, principalOf, requireApiKey, type Authentication } from "./authentication.js";
 import { isJobId, JobNotFoundError } from "../jobs/job-store.js";
+import type { StatusDocument } from "../jobs/status-document.js";
 import { HttpProblem, ValidationProblem } from "./problems.js";
+import { requireJson } from "./require-json.js";
 import { ListQuerySchema, preprocessingRequestSchema, type RequestLimits } from "./preprocessing-request.js";
 import { baseUrl, jobUrl, JOBS_PATH, statusView } from "./status-view.js";
 
@@ -27,56 +29,43 @@ export function preprocessingRoutes(deps: PreprocessingRoutesDeps): Router {
   const jsonBody = express.json({ limit: deps.bodyLimit ?? "64kb", strict: true });
 
   /** The job named in the path, once the caller is known to be allowed to see it (404, then 403). */
-  const jobIdOf = async (req: Request, res: Response): Promise<string> => {
+  const jobOf = async (req: Request, res: Response): Promise<StatusDocument> => {
     const jobId = String(req.params["jobId"]);
     if (!isJobId(jobId)) throw new JobNotFoundError(jobId);
     res.locals["jobId"] = jobId;
     assertMayAccess(principalOf(res), jobId, await deps.jobs.ownerOf(jobId));
     // OGC echo jobs share the store; this endpoint serves the service's own jobs only.
-    if ((await deps.jobs.get(jobId)).processID !== "preprocessing") throw new JobNotFoundError(jobId);
-    return jobId;
+    const doc = await deps.jobs.get(jobId);
+    if (doc.processID !== "preprocessing") throw new JobNotFoundError(jobId);
+    return doc;
   };
 
   // Every job endpoint needs an API key (unless authentication is switched off).
   router.use(JOBS_PATH, requireApiKey(deps.authentication));
 
-  router.post(
-    JOBS_PATH,
-    (req, _res, next) => {
-      if (req.is("application/json") === false || req.is("application/json") === null) {
-        throw new HttpProblem(
-          415,
-          "Unsupported Media Type",
-          "Send the job as a JSON body (Content-Type: application/json).",
-        );
-      }
-      next();
-    },
-    jsonBody,
-    async (req, res) => {
-      const key = req.get("idempotency-key");
-      if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-        throw new ValidationProblem(
-          [{ field: "Idempotency-Key", message: "must be 1-255 printable ASCII characters" }],
-          "headers",
-        );
-      }
-      const parsed = requestSchema.safeParse(req.body);
-      if (!parsed.success) throw new ValidationProblem(toFieldIssues(parsed.error));
-      const { status, replayed } = await deps.jobs.submit(parsed.data, {
-        owner: principalOf(res).owner,
-        idempotency: key === undefined ? undefined : { key, fingerprint: requestFingerprint(req.body) },
-      });
-      res.locals["jobId"] = status.jobID;
-      if (replayed) res.setHeader("Idempotent-Replayed", "true");
-      res.status(replayed ? 200 : 202).location(jobUrl(req, status.jobID));
-      if (req.accepts(["application/json", "text/plain"]) === "text/plain") {
-        res.type("text/plain").send(status.jobID);
-      } else {
-        res.json(statusView(req, status));
-      }
-    },
-  );
+  router.post(JOBS_PATH, requireJson("the job"), jsonBody, async (req, res) => {
+    const key = req.get("idempotency-key");
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+      throw new ValidationProblem(
+        [{ field: "Idempotency-Key", message: "must be 1-255 printable ASCII characters" }],
+        "headers",
+      );
+    }
+    const parsed = requestSchema.safeParse(req.body);
+    if (!parsed.success) throw new ValidationProblem(toFieldIssues(parsed.error));
+    const { status, replayed } = await deps.jobs.submit(parsed.data, {
+      owner: principalOf(res).owner,
+      idempotency: key === undefined ? undefined : { key, fingerprint: requestFingerprint(req.body) },
+    });
+    res.locals["jobId"] = status.jobID;
+    if (replayed) res.setHeader("Idempotent-Replayed", "true");
+    res.status(replayed ? 200 : 202).location(jobUrl(req, status.jobID));
+    if (req.accepts(["application/json", "text/plain"]) === "text/plain") {
+      res.type("text/plain").send(status.jobID);
+    } else {
+      res.json(statusView(req, status));
+    }
+  });
 
   router.get(JOBS_PATH, async (req, res) => {
     const query = ListQuerySchema.safeParse(req.query);
@@ -110,17 +99,16 @@ export function preprocessingRoutes(deps: PreprocessingRoutesDeps): Router {
   });
 
   router.get(`${JOBS_PATH}/:jobId`, async (req, res) => {
-    const jobId = await jobIdOf(req, res);
-    res.json(statusView(req, await deps.jobs.get(jobId)));
+    res.json(statusView(req, await jobOf(req, res)));
   });
 
   router.get(`${JOBS_PATH}/:jobId/log`, async (req, res) => {
-    const jobId = await jobIdOf(req, res);
+    const jobId = (await jobOf(req, res)).jobID;
     res.type("text/plain").send(await deps.jobs.readLog(jobId));
   });
 
   router.delete(`${JOBS_PATH}/:jobId`, async (req, res) => {
-    const jobId = await jobIdOf(req, res);
+    const jobId = (await jobOf(req, res)).jobID;
     res.json(statusView(req, await deps.jobs.cancel(jobId)));
   });
 

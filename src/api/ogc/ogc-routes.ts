@@ -2,7 +2,7 @@ import path from "node:path";
 import express, { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import { toFieldIssues } from "../../common/zod-issues.js";
-import { EchoInputsSchema, SubscriberSchema, type Subscriber } from "../../jobs/job-spec.js";
+import { EchoInputsSchema, SubscriberSchema } from "../../jobs/job-spec.js";
 import type { JobService } from "../../jobs/job-service.js";
 import { isJobId, JobNotFoundError } from "../../jobs/job-store.js";
 import { JobStateSchema, type StatusDocument } from "../../jobs/status-document.js";
@@ -10,9 +10,11 @@ import { InvalidTransitionError } from "../../jobs/transitions.js";
 import { assertMayAccess, principalOf, requireApiKey, type Authentication } from "../authentication.js";
 import { preprocessingRequestSchema, type RequestLimits } from "../preprocessing-request.js";
 import { HttpProblem, ValidationProblem } from "../problems.js";
+import { requireJson } from "../require-json.js";
 import { baseUrl } from "../status-view.js";
 import { OPENAPI_MEDIA_TYPE, OPENAPI_PATH } from "../openapi-path.js";
 import { CONFORMS_TO } from "./conformance.js";
+import { checkSubscriber, mediaType, parseInterval } from "./ogc-values.js";
 import { processDefinitions, type ProcessDefinition } from "./processes.js";
 
 // OGC API - Processes - Part 1: Core, as a facade over the same job service as /agricarta/preprocessing.
@@ -116,34 +118,40 @@ export function ogcRoutes(deps: OgcRoutesDeps): Router {
     res.json({ ...summary(req, definition), inputs, outputs });
   });
 
-  router.post(`${base}/processes/:processId/execution`, needKey, requireJson, json, async (req, res) => {
-    const definition = processOf(req);
-    const body = ExecuteSchema.safeParse(req.body);
-    if (!body.success) throw new ValidationProblem(toFieldIssues(body.error));
-    const subscriber = checkSubscriber(body.data.subscriber, deps.subscriberUrlPrefixes);
-    const wantsAsync = /\brespond-async\b/i.test(req.get("prefer") ?? "");
-    const owner = principalOf(res).owner;
-    const invalid = (error: z.ZodError) =>
-      new ValidationProblem(toFieldIssues(error).map((i) => ({ ...i, field: `inputs.${i.field}` })));
+  router.post(
+    `${base}/processes/:processId/execution`,
+    needKey,
+    requireJson("the execute request"),
+    json,
+    async (req, res) => {
+      const definition = processOf(req);
+      const body = ExecuteSchema.safeParse(req.body);
+      if (!body.success) throw new ValidationProblem(toFieldIssues(body.error));
+      const subscriber = checkSubscriber(body.data.subscriber, deps.subscriberUrlPrefixes);
+      const wantsAsync = /\brespond-async\b/i.test(req.get("prefer") ?? "");
+      const owner = principalOf(res).owner;
+      const invalid = (error: z.ZodError) =>
+        new ValidationProblem(toFieldIssues(error).map((i) => ({ ...i, field: `inputs.${i.field}` })));
 
-    if (definition.id === "echo") {
-      const inputs = EchoInputsSchema.safeParse(body.data.inputs);
-      if (!inputs.success) throw invalid(inputs.error);
-      if (!wantsAsync) {
-        await new Promise((resolve) => setTimeout(resolve, inputs.data.pause * 1000));
-        if (body.data.response === "document") res.json({ stringOutput: inputs.data.stringInput });
-        else res.type("text/plain").send(inputs.data.stringInput);
+      if (definition.id === "echo") {
+        const inputs = EchoInputsSchema.safeParse(body.data.inputs);
+        if (!inputs.success) throw invalid(inputs.error);
+        if (!wantsAsync) {
+          await new Promise((resolve) => setTimeout(resolve, inputs.data.pause * 1000));
+          if (body.data.response === "document") res.json({ stringOutput: inputs.data.stringInput });
+          else res.type("text/plain").send(inputs.data.stringInput);
+          return;
+        }
+        const { status } = await deps.jobs.submitEcho(inputs.data, { owner, subscriber });
+        created(req, res, status, wantsAsync);
         return;
       }
-      const { status } = await deps.jobs.submitEcho(inputs.data, { owner, subscriber });
+      const inputs = requestSchema.safeParse(body.data.inputs);
+      if (!inputs.success) throw invalid(inputs.error);
+      const { status } = await deps.jobs.submit(inputs.data, { owner, subscriber });
       created(req, res, status, wantsAsync);
-      return;
-    }
-    const inputs = requestSchema.safeParse(body.data.inputs);
-    if (!inputs.success) throw invalid(inputs.error);
-    const { status } = await deps.jobs.submit(inputs.data, { owner, subscriber });
-    created(req, res, status, wantsAsync);
-  });
+    },
+  );
 
   router.get(`${base}/jobs`, needKey, async (req, res) => {
     const query = JobListQuerySchema.safeParse(req.query);
@@ -327,65 +335,4 @@ export function ogcRoutes(deps: OgcRoutesDeps): Router {
   }
 
   return router;
-}
-
-function requireJson(req: Request, _res: Response, next: () => void): void {
-  if (req.is("application/json") === false || req.is("application/json") === null) {
-    throw new HttpProblem(415, "Unsupported Media Type", "Send the execute request as JSON.");
-  }
-  next();
-}
-
-/** Only URLs under an allowed prefix may be called back (none unless SUBSCRIBER_URL_PREFIXES says so). */
-function checkSubscriber(
-  subscriber: Subscriber | undefined,
-  allowed: readonly string[],
-): Subscriber | undefined {
-  if (subscriber === undefined) return undefined;
-  const refused = Object.entries(subscriber)
-    .filter(([, url]) => url !== undefined && !allowed.some((prefix) => url.startsWith(prefix)))
-    .map(([field]) => ({
-      field: `subscriber.${field}`,
-      message: "is not under a URL prefix the service allows",
-    }));
-  if (refused.length > 0) throw new ValidationProblem(refused);
-  return subscriber;
-}
-
-/** An RFC 3339 instant or interval ("a/b", ".." open) as a test on a time. */
-function parseInterval(text: string): (time: number) => boolean {
-  const bound = (part: string | undefined, open: number): number => {
-    if (part === undefined || part === "" || part === "..") return open;
-    const time = Date.parse(part);
-    if (Number.isNaN(time)) {
-      throw new ValidationProblem(
-        [{ field: "datetime", message: "must be an RFC 3339 date-time or interval" }],
-        "query",
-      );
-    }
-    return time;
-  };
-  const parts = text.split("/");
-  if (parts.length > 2) {
-    throw new ValidationProblem(
-      [{ field: "datetime", message: "must be an RFC 3339 date-time or interval" }],
-      "query",
-    );
-  }
-  if (parts.length === 1) {
-    const at = bound(parts[0], Number.NaN);
-    return (time) => time === at;
-  }
-  const start = bound(parts[0], -Infinity);
-  const end = bound(parts[1], Infinity);
-  return (time) => time >= start && time <= end;
-}
-
-function mediaType(file: string): string {
-  if (file.endsWith(".tif")) return "image/tiff; application=geotiff; profile=cloud-optimized";
-  if (file.endsWith(".stac.json")) return "application/geo+json";
-  if (file.endsWith(".json")) return "application/json";
-  if (file.endsWith(".vrt")) return "application/xml";
-  if (file.endsWith(".png")) return "image/png";
-  return "application/octet-stream";
 }
