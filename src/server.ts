@@ -9,7 +9,7 @@ import type { Logger } from "./logging/create-logger.js";
 import { requestLimitsFrom } from "./api/preprocessing-request.js";
 import { createReadinessCheck } from "./api/readiness.js";
 import { ConfigError, configPathFrom, loadConfig } from "./config/load-config.js";
-import { LocalExecutor } from "./executors/local-executor.js";
+import { createExecutor } from "./executors/create-executor.js";
 import { probeWorker } from "./executors/probe-worker.js";
 import { JobService } from "./jobs/job-service.js";
 import { JobStore } from "./jobs/job-store.js";
@@ -53,11 +53,12 @@ async function main(): Promise<void> {
     }),
   });
   const metrics = new ServiceMetrics();
+  const executor = await createExecutor(config, WORKER_ENTRY, logger.child({ component: "executor" }));
   const jobs = new JobService({
     store,
     notifier,
     onJobEnded: metrics.jobEnded,
-    executor: new LocalExecutor({ workerEntry: WORKER_ENTRY }),
+    executor,
     config,
     logger: logger.child({ component: "jobs" }),
   });
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string): void => {
     logger.info({ signal }, "shutting down");
     jobs.stop();
+    void executor.close();
     server.close(() => {
       logger.flush();
       process.exit(0);

@@ -57,56 +57,106 @@ const ParamsSchema = z.looseObject({
 const path = z.string().trim().min(1, "must be a non-empty path");
 const positiveInt = z.number().int().positive();
 
-export const ConfigSchema = z.strictObject({
-  // The seed's required keys.
-  ROOT_DIR: path,
-  IMAGERY_STORAGE: path,
-  DEPENDENCIES_DIR: path,
-  SRTM_DIR: path,
-  LOGGING_CONFIG: LoggingConfigSchema,
-  PROJECTION: z.string().trim().min(1, "must be a PROJ string, WKT or EPSG:n"),
-  PARAMS: ParamsSchema,
-  // The seed's optional keys.
-  WORKING_DIR: path.optional(),
-  RESOLUTION: z.number().positive().max(10_000).default(30),
-  CPU_CORES: positiveInt.max(1024).default(os.availableParallelism()),
-  LOGGING_DIR: path.optional(),
-  DELETE_INTERMEDIATE: z.boolean().default(false),
-  // Keys added by this service.
-  PORT: z.number().int().min(0).max(65_535).default(5000),
-  MAX_CONCURRENT_JOBS: positiveInt.default(os.availableParallelism()),
-  MAX_SCENES_PER_JOB: positiveInt.max(10_000).default(100),
-  HEARTBEAT_INTERVAL: z.number().positive().default(5),
-  HEARTBEAT_TIMEOUT: z.number().positive().default(60),
-  STAGING: z.enum(["copy", "in_place"]).default("copy"),
-  /** Seconds a job's worker may run before it is stopped and the job failed. */
-  JOB_TIMEOUT: z
-    .number()
-    .positive()
-    .default(6 * 3600),
-  /** Most jobs waiting to start; a submission beyond it is answered 429 with Retry-After. */
-  MAX_QUEUED_JOBS: positiveInt.default(1000),
-  /**
-   * Seconds a finished job's working directory is kept (status, log, outputs' working copy); then it is
-   * removed. Published results are never removed by the service. Default 7 days.
-   */
-  JOB_RETENTION: z
-    .number()
-    .positive()
-    .default(7 * 24 * 3600),
-  /** The bearer API keys file (hashed keys; mount it from a Secret). The API_KEYS_FILE variable wins. */
-  API_KEYS_FILE: path.optional(),
-  /** true turns authentication off (development and demos only); the server warns at start-up. */
-  AUTH_DISABLED: z.boolean().default(false),
-  /** Where the OGC API - Processes facade is served. */
-  OGC_API_BASE_PATH: z
+/** A Kubernetes resource quantity such as 512Mi, 8Gi or 2G. */
+const memoryQuantity = z
+  .string()
+  .regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/, "must be a Kubernetes memory quantity such as 8Gi");
+
+/** EXECUTOR: kubernetes runs each job as a batch/v1 Job in the cluster, from the same image. */
+const KubernetesSchema = z.strictObject({
+  /** Where the worker Jobs are created; default: the API pod's own namespace (else "default"). */
+  NAMESPACE: z
     .string()
-    .regex(/^\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$/, "must be a path like /ogcapi (no trailing slash)")
-    .refine((p) => !p.startsWith("/agricarta/preprocessing"), "must not be under /agricarta/preprocessing")
-    .default("/ogcapi"),
-  /** URL prefixes OGC subscriber callbacks may go to (e.g. https://hooks.example.org/); none by default. */
-  SUBSCRIBER_URL_PREFIXES: z.array(z.url()).default([]),
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a Kubernetes namespace name")
+    .max(63)
+    .optional(),
+  /** A kubeconfig file, for development outside a cluster; in-cluster configuration otherwise. */
+  KUBECONFIG: path.optional(),
+  /** The image the worker Jobs run: the API's own image. */
+  WORKER_IMAGE: z.string().trim().min(1, "must name the service's image, e.g. registry/agricarta:1.0.0"),
+  WORKER_IMAGE_PULL_POLICY: z.enum(["Always", "IfNotPresent", "Never"]).default("IfNotPresent"),
+  /** The worker entry point inside the image; the job directory is appended. */
+  WORKER_COMMAND: z.array(z.string().min(1)).min(1).default(["node", "/app/dist/worker/main.js"]),
+  /** The ReadWriteMany claim holding IMAGERY_STORAGE and WORKING_DIR, mounted by the API and every worker. */
+  VOLUME_CLAIM: z
+    .string()
+    .regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, "must be a PersistentVolumeClaim name")
+    .max(253),
+  /** Where that claim is mounted, the same in the API pod and the worker pods. */
+  VOLUME_MOUNT_PATH: z.string().regex(/^\/./, "must be an absolute path such as /data"),
+  WORKER_MEMORY_REQUEST: memoryQuantity.default("1Gi"),
+  /** A worker over this is OOM-killed, and its job failed with that reason. */
+  WORKER_MEMORY_LIMIT: memoryQuantity.default("8Gi"),
+  /** The worker pods' service account; they need no API access, so none is mounted into them. */
+  WORKER_SERVICE_ACCOUNT: z.string().min(1).optional(),
+  /** Seconds a finished worker Job (and its pod and log) is kept by the cluster before it is removed. */
+  TTL_AFTER_FINISHED: z.number().int().min(0).default(3600),
 });
+export type RawKubernetesConfig = z.infer<typeof KubernetesSchema>;
+
+export const ConfigSchema = z
+  .strictObject({
+    // The seed's required keys.
+    ROOT_DIR: path,
+    IMAGERY_STORAGE: path,
+    DEPENDENCIES_DIR: path,
+    SRTM_DIR: path,
+    LOGGING_CONFIG: LoggingConfigSchema,
+    PROJECTION: z.string().trim().min(1, "must be a PROJ string, WKT or EPSG:n"),
+    PARAMS: ParamsSchema,
+    // The seed's optional keys.
+    WORKING_DIR: path.optional(),
+    RESOLUTION: z.number().positive().max(10_000).default(30),
+    CPU_CORES: positiveInt.max(1024).default(os.availableParallelism()),
+    LOGGING_DIR: path.optional(),
+    DELETE_INTERMEDIATE: z.boolean().default(false),
+    // Keys added by this service.
+    PORT: z.number().int().min(0).max(65_535).default(5000),
+    MAX_CONCURRENT_JOBS: positiveInt.default(os.availableParallelism()),
+    MAX_SCENES_PER_JOB: positiveInt.max(10_000).default(100),
+    HEARTBEAT_INTERVAL: z.number().positive().default(5),
+    HEARTBEAT_TIMEOUT: z.number().positive().default(60),
+    STAGING: z.enum(["copy", "in_place"]).default("copy"),
+    /** Seconds a job's worker may run before it is stopped and the job failed. */
+    JOB_TIMEOUT: z
+      .number()
+      .positive()
+      .default(6 * 3600),
+    /** Most jobs waiting to start; a submission beyond it is answered 429 with Retry-After. */
+    MAX_QUEUED_JOBS: positiveInt.default(1000),
+    /**
+     * Seconds a finished job's working directory is kept (status, log, outputs' working copy); then it is
+     * removed. Published results are never removed by the service. Default 7 days.
+     */
+    JOB_RETENTION: z
+      .number()
+      .positive()
+      .default(7 * 24 * 3600),
+    /** The bearer API keys file (hashed keys; mount it from a Secret). The API_KEYS_FILE variable wins. */
+    API_KEYS_FILE: path.optional(),
+    /** true turns authentication off (development and demos only); the server warns at start-up. */
+    AUTH_DISABLED: z.boolean().default(false),
+    /** Where the OGC API - Processes facade is served. */
+    OGC_API_BASE_PATH: z
+      .string()
+      .regex(/^\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$/, "must be a path like /ogcapi (no trailing slash)")
+      .refine((p) => !p.startsWith("/agricarta/preprocessing"), "must not be under /agricarta/preprocessing")
+      .default("/ogcapi"),
+    /** URL prefixes OGC subscriber callbacks may go to (e.g. https://hooks.example.org/); none by default. */
+    SUBSCRIBER_URL_PREFIXES: z.array(z.url()).default([]),
+    /** local: a detached process per job on this machine; kubernetes: a batch/v1 Job per job (KUBERNETES). */
+    EXECUTOR: z.enum(["local", "kubernetes"]).default("local"),
+    KUBERNETES: KubernetesSchema.optional(),
+  })
+  .superRefine((config, ctx) => {
+    if (config.EXECUTOR === "kubernetes" && config.KUBERNETES === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["KUBERNETES"],
+        message: "is required when EXECUTOR is kubernetes",
+      });
+    }
+  });
 
 /** config.yaml as written, before paths are resolved. */
 export type RawConfig = z.infer<typeof ConfigSchema>;

@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { LandsatBand, LogLevel, Product, RawConfig } from "./config-schema.js";
+import type { LandsatBand, LogLevel, Product, RawConfig, RawKubernetesConfig } from "./config-schema.js";
 
 // The service's resolved configuration: absolute paths, defaults filled in, frozen.
 
@@ -34,11 +34,28 @@ export interface Config {
   readonly jobRetentionMs: number;
   readonly ogcApiBasePath: string;
   readonly subscriberUrlPrefixes: readonly string[];
+  /** Where workers run: a local process per job, or a Kubernetes Job per job. */
+  readonly executor: { readonly kind: "local" } | KubernetesExecutorConfig;
   /** unset: neither a keys file nor AUTH_DISABLED; the server refuses to start (see src/server.ts). */
   readonly auth:
     | { readonly kind: "api_keys"; readonly keysFile: string }
     | { readonly kind: "disabled" }
     | { readonly kind: "unset" };
+}
+
+export interface KubernetesExecutorConfig {
+  readonly kind: "kubernetes";
+  readonly namespace: string | undefined;
+  readonly kubeconfig: string | undefined;
+  readonly workerImage: string;
+  readonly imagePullPolicy: "Always" | "IfNotPresent" | "Never";
+  readonly workerCommand: readonly string[];
+  readonly volumeClaim: string;
+  readonly volumeMountPath: string;
+  readonly memoryRequest: string;
+  readonly memoryLimit: string;
+  readonly serviceAccount: string | undefined;
+  readonly ttlAfterFinishedSeconds: number;
 }
 
 /** Resolves relative paths against the config file's folder, so a config can travel with its data. */
@@ -85,8 +102,29 @@ export function resolveConfig(
     auth: resolveAuth(raw, env.API_KEYS_FILE, abs),
     ogcApiBasePath: raw.OGC_API_BASE_PATH,
     subscriberUrlPrefixes: [...raw.SUBSCRIBER_URL_PREFIXES],
+    executor:
+      raw.EXECUTOR === "kubernetes" && raw.KUBERNETES !== undefined
+        ? resolveKubernetes(raw.KUBERNETES, abs)
+        : { kind: "local" },
   };
   return deepFreeze(config);
+}
+
+function resolveKubernetes(raw: RawKubernetesConfig, abs: (p: string) => string): KubernetesExecutorConfig {
+  return {
+    kind: "kubernetes",
+    namespace: raw.NAMESPACE,
+    kubeconfig: raw.KUBECONFIG === undefined ? undefined : abs(raw.KUBECONFIG),
+    workerImage: raw.WORKER_IMAGE,
+    imagePullPolicy: raw.WORKER_IMAGE_PULL_POLICY,
+    workerCommand: [...raw.WORKER_COMMAND],
+    volumeClaim: raw.VOLUME_CLAIM,
+    volumeMountPath: path.resolve(raw.VOLUME_MOUNT_PATH),
+    memoryRequest: raw.WORKER_MEMORY_REQUEST,
+    memoryLimit: raw.WORKER_MEMORY_LIMIT,
+    serviceAccount: raw.WORKER_SERVICE_ACCOUNT,
+    ttlAfterFinishedSeconds: raw.TTL_AFTER_FINISHED,
+  };
 }
 
 function resolveAuth(

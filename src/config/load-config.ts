@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import path from "node:path";
 import { load as loadYaml } from "js-yaml";
 import { z } from "zod";
 import { describeIssues, toFieldIssues } from "../common/zod-issues.js";
@@ -49,7 +50,32 @@ export function loadConfig(configPath: string, env: Readonly<Record<string, stri
       `invalid config ${configPath}: AUTH_DISABLED: is true while API_KEYS_FILE is set; choose one`,
     );
   }
-  return resolveConfig(parsed.data, configPath, { PORT: port, API_KEYS_FILE: keysFile });
+  const config = resolveConfig(parsed.data, configPath, { PORT: port, API_KEYS_FILE: keysFile });
+  const outside = pathsOutsideSharedVolume(config);
+  if (outside !== undefined) throw new ConfigError(`invalid config ${configPath}: ${outside}`);
+  return config;
+}
+
+/**
+ * A worker pod sees only the shared volume, mounted where the API has it: the directories it reads and writes
+ * must lie under KUBERNETES.VOLUME_MOUNT_PATH.
+ */
+function pathsOutsideSharedVolume(config: Config): string | undefined {
+  if (config.executor.kind !== "kubernetes") return undefined;
+  const mount = config.executor.volumeMountPath;
+  const inside = (dir: string): boolean => dir === mount || dir.startsWith(`${mount}${path.sep}`);
+  const keys = [
+    ["IMAGERY_STORAGE", config.imageryStorage],
+    ["WORKING_DIR", config.workingDir],
+  ] as const;
+  const bad = keys.filter(([, dir]) => !inside(dir));
+  if (bad.length === 0) return undefined;
+  return bad
+    .map(
+      ([key, dir]) =>
+        `${key}: ${dir} is not under KUBERNETES.VOLUME_MOUNT_PATH (${mount}), which workers mount`,
+    )
+    .join("; ");
 }
 
 /** `--config FILE` or `--config=FILE`, else AGRICARTA_CONFIG, else ./config.yaml. */

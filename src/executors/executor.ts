@@ -1,24 +1,54 @@
 import type { WorkerRecord } from "../jobs/job-store.js";
 
 // How a job's worker is started, watched and stopped. The local executor runs it as a detached process on this
-// machine; a Kubernetes executor will run it as a batch/v1 Job. The job service only sees this interface.
+// machine; the Kubernetes executor runs it as a batch/v1 Job. The job service only sees this interface.
+
+/** What an executor needs to start a job's worker. */
+export interface WorkerLaunch {
+  readonly jobId: string;
+  readonly jobDir: string;
+  /** The cores the job asked for: the worker's GDAL threads, and its CPU request on Kubernetes. */
+  readonly cores: number;
+}
 
 export interface WorkerExit {
   readonly exitCode: number | undefined;
   readonly signal: string | undefined;
+  /** The executor's own account of how the worker ended, where it has one (Kubernetes' reason). */
+  readonly reason?: string | undefined;
 }
 
 export interface StartedWorker {
   readonly record: WorkerRecord;
-  /** Settles when the worker process ends, however it ends. */
+  /** Settles when the worker ends, however it ends. */
   readonly exited: Promise<WorkerExit>;
 }
 
 export interface Executor {
-  /** Starts the worker on a job directory and returns at once. */
-  start(jobDir: string): Promise<StartedWorker>;
+  /** Starts the worker for a job and returns at once. */
+  start(launch: WorkerLaunch): Promise<StartedWorker>;
+  /**
+   * Follows a worker that an earlier API process started: settles when it ends (at once when it already has).
+   * undefined when this executor cannot follow it; then its life and heartbeat are checked instead.
+   */
+  follow(record: WorkerRecord): Promise<WorkerExit> | undefined;
   /** Whether the worker described by the record is still running. */
   isAlive(record: WorkerRecord): boolean;
   /** Stops the worker and everything it started; resolves once they are gone. */
   stop(record: WorkerRecord): Promise<void>;
+  /** Releases what the executor holds (watches, connections). Workers keep running. */
+  close(): Promise<void>;
+}
+
+/** A worker in words, for logs and job messages. */
+export function describeWorker(record: WorkerRecord): string {
+  return record.executor === "local"
+    ? `pid ${record.pid} on ${record.host}`
+    : `Kubernetes Job ${record.namespace}/${record.name}`;
+}
+
+/** How a worker ended, in words: the executor's reason, else the exit code or signal. */
+export function describeExit(exit: WorkerExit): string {
+  if (exit.reason !== undefined) return exit.reason;
+  return exit.signal === undefined ? `exit code ${exit.exitCode}` : `signal ${exit.signal}`;
 }

@@ -5,7 +5,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
 import type { WorkerRecord } from "../jobs/job-store.js";
-import type { Executor, StartedWorker } from "./executor.js";
+import type { Executor, StartedWorker, WorkerExit, WorkerLaunch } from "./executor.js";
 
 // Runs each job's worker as a detached Node process in its own process group, so that it outlives an API
 // restart and so that cancelling kills GDAL and tar children along with it.
@@ -26,7 +26,7 @@ export class LocalExecutor implements Executor {
     this.#stopGraceMs = options.stopGraceMs ?? 5_000;
   }
 
-  async start(jobDir: string): Promise<StartedWorker> {
+  async start({ jobDir }: WorkerLaunch): Promise<StartedWorker> {
     // The worker writes straight to files it inherits, never through a pipe to this process, so it keeps
     // running (and logging) when the API stops. Node hands an open file stream's descriptor to the child.
     const stdout = await openLogFile(path.join(jobDir, "worker.stdout.log"));
@@ -60,15 +60,21 @@ export class LocalExecutor implements Executor {
     };
   }
 
+  /** A process this one did not start cannot be waited for: its life and heartbeat are checked instead. */
+  follow(): Promise<WorkerExit> | undefined {
+    return undefined;
+  }
+
   isAlive(record: WorkerRecord): boolean {
-    // A pid from another machine cannot be checked here; its heartbeat says whether it lives.
-    if (record.host !== os.hostname()) return true;
+    // A pid from another machine (or a worker of another executor) cannot be checked here; its heartbeat says
+    // whether it lives.
+    if (record.executor !== "local" || record.host !== os.hostname()) return true;
     return groupExists(record.pid);
   }
 
   async stop(record: WorkerRecord): Promise<void> {
     // A pid recorded on another machine means nothing here: never signal whatever process holds it locally.
-    if (record.host !== os.hostname()) return;
+    if (record.executor !== "local" || record.host !== os.hostname()) return;
     if (!groupExists(record.pid)) return;
     signalGroup(record.pid, "SIGTERM");
     const deadline = Date.now() + this.#stopGraceMs;
@@ -80,6 +86,10 @@ export class LocalExecutor implements Executor {
       }
       await sleep(50);
     }
+  }
+
+  async close(): Promise<void> {
+    // Nothing is held: workers are detached and unreferenced.
   }
 }
 

@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { v7 as uuidv7 } from "uuid";
 import type { Config } from "../config/config.js";
-import type { Executor, WorkerExit } from "../executors/executor.js";
+import { describeExit, describeWorker, type Executor, type WorkerExit } from "../executors/executor.js";
 import type { Logger } from "../logging/create-logger.js";
 import { buildEchoSpec, buildJobSpec } from "./build-job-spec.js";
 import type { EchoInputs, JobRequest, JobSpec, Subscriber } from "./job-spec.js";
@@ -296,10 +296,13 @@ export class JobService {
         continue;
       }
       if (this.#running.has(jobId)) continue;
-      const problem = this.#workerProblem(record, status);
+      // An executor that can follow the worker reports how it ended, even if that was while no API ran.
+      const exited = this.#executor.follow(record);
+      const problem = exited === undefined ? this.#workerProblem(record, status) : undefined;
       if (problem === undefined) {
         this.#running.set(jobId, record);
-        this.#logger.info({ jobId, workerPid: record.pid }, "adopted running worker");
+        this.#logger.info({ jobId, worker: describeWorker(record) }, "adopted running worker");
+        if (exited !== undefined) this.#awaitExit(jobId, record, exited);
       } else {
         await this.#retire(jobId, record, problem);
       }
@@ -328,22 +331,33 @@ export class JobService {
     const status = await this.#store.readStatus(jobId).catch(() => undefined);
     if (status?.status !== "accepted") return;
     try {
-      const started = await this.#executor.start(this.#store.jobDir(jobId));
+      const spec = await this.#store.readSpec(jobId);
+      const started = await this.#executor.start({
+        jobId,
+        jobDir: this.#store.jobDir(jobId),
+        cores: spec.request?.cores ?? 1,
+      });
       this.#running.set(jobId, started.record);
       await this.#store.writeWorkerRecord(jobId, started.record);
-      log.info({ workerPid: started.record.pid }, "worker started");
-      this.#awaitingExit.add(jobId);
-      // Only once the exit is handled (under the job's lock) may the periodic check judge this worker.
-      void started.exited
-        .then((exit) => this.#onWorkerExit(jobId, started.record, exit))
-        .catch((error: unknown) => log.error({ err: error }, "handling the worker's exit failed"))
-        .finally(() => this.#awaitingExit.delete(jobId));
+      log.info({ worker: describeWorker(started.record) }, "worker started");
+      this.#awaitExit(jobId, started.record, started.exited);
       void this.#tell(jobId, "inProgress");
     } catch (error) {
       log.error({ err: error }, "could not start worker");
       this.#running.delete(jobId);
       await this.#fail(jobId, `could not start the worker: ${(error as Error).message}`);
     }
+  }
+
+  /** The worker's exit, once it comes, says how the job ended; until it is handled the periodic check waits. */
+  #awaitExit(jobId: string, record: WorkerRecord, exited: Promise<WorkerExit>): void {
+    this.#awaitingExit.add(jobId);
+    void exited
+      .then((exit) => this.#onWorkerExit(jobId, record, exit))
+      .catch((error: unknown) =>
+        this.#logger.error({ jobId, err: error }, "handling the worker's exit failed"),
+      )
+      .finally(() => this.#awaitingExit.delete(jobId));
   }
 
   async #onWorkerExit(jobId: string, record: WorkerRecord, exit: WorkerExit): Promise<void> {
@@ -353,8 +367,11 @@ export class JobService {
       this.#running.delete(jobId);
       const status = await this.#store.readStatus(jobId);
       if (!isTerminal(status.status)) {
-        const how = exit.signal === undefined ? `exit code ${exit.exitCode}` : `signal ${exit.signal}`;
-        await this.#fail(jobId, `worker stopped before finishing (${how}); see worker.stderr.log`, record);
+        await this.#fail(
+          jobId,
+          `worker stopped before finishing (${describeExit(exit)}); see worker.stderr.log`,
+          record,
+        );
       }
       this.#logger.info({ jobId, status: (await this.#store.readStatus(jobId)).status }, "worker ended");
       await this.#ended(jobId);
@@ -386,8 +403,7 @@ export class JobService {
 
   /** Why a worker cannot be trusted to finish its job, or undefined when it is fine. */
   #workerProblem(record: WorkerRecord, status: StatusDocument): string | undefined {
-    if (!this.#executor.isAlive(record))
-      return `worker is gone (pid ${record.pid} on ${record.host} has exited)`;
+    if (!this.#executor.isAlive(record)) return `worker is gone (${describeWorker(record)} has exited)`;
     const runningMs = this.#now().getTime() - Date.parse(record.startedAt);
     if (runningMs > this.#config.jobTimeoutMs) {
       return `job exceeded JOB_TIMEOUT (${Math.round(this.#config.jobTimeoutMs / 1000)} s) and was stopped`;
@@ -413,7 +429,10 @@ export class JobService {
     await this.#store.writeStatus(markFailed(status, reason, this.#now()));
     await this.#store.appendLog(jobId, [`Exception occured, preprocessing failed`, reason]);
     await this.#cleanUp(jobId);
-    this.#logger.warn({ jobId, workerPid: record?.pid, reason }, "job failed");
+    this.#logger.warn(
+      { jobId, worker: record === undefined ? undefined : describeWorker(record), reason },
+      "job failed",
+    );
     await this.#ended(jobId);
   }
 

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import type { WorkerRecord } from "../../src/jobs/job-store.js";
 
 // Process checks for tests of workers that must really be gone.
 
@@ -24,4 +25,11 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(100);
   }
+}
+
+/** The pid in a local worker record (these tests run the local executor). */
+export function localPid(record: WorkerRecord | undefined): number | undefined {
+  if (record === undefined) return undefined;
+  if (record.executor !== "local") throw new Error(`expected a local worker, got ${record.executor}`);
+  return record.pid;
 }

@@ -5,6 +5,7 @@ import type { ReadinessCheck } from "../../src/api/health-routes.js";
 import { requestLimitsFrom } from "../../src/api/preprocessing-request.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import type { Config } from "../../src/config/config.js";
+import type { Executor } from "../../src/executors/executor.js";
 import { LocalExecutor } from "../../src/executors/local-executor.js";
 import { JobService } from "../../src/jobs/job-service.js";
 import { JobStore } from "../../src/jobs/job-store.js";
@@ -34,6 +35,8 @@ export interface TestServiceOptions {
   readonly logSink?: NodeJS.WritableStream;
   /** Default: authentication off, as AUTH_DISABLED does. */
   readonly authentication?: Authentication;
+  /** Another executor than the local one on `worker` (the cluster suite's Kubernetes executor). */
+  readonly executor?: Executor;
 }
 
 export function createTestService(sandbox: Sandbox, options: TestServiceOptions): TestService {
@@ -58,7 +61,7 @@ export function createTestService(sandbox: Sandbox, options: TestServiceOptions)
     store,
     notifier,
     onJobEnded: metrics.jobEnded,
-    executor: new LocalExecutor({ workerEntry, stopGraceMs: 2_000 }),
+    executor: options.executor ?? new LocalExecutor({ workerEntry, stopGraceMs: 2_000 }),
     config,
     logger,
     checkIntervalMs: 200,

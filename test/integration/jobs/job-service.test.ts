@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildJobSpec } from "../../../src/jobs/build-job-spec.js";
 import type { WorkerRecord } from "../../../src/jobs/job-store.js";
 import { createAccepted, markRunning } from "../../../src/jobs/transitions.js";
-import { isAlive, waitFor } from "../../helpers/alive.js";
+import { isAlive, localPid, waitFor } from "../../helpers/alive.js";
 import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
 import { createTestService, type TestService } from "../../helpers/service.js";
 
@@ -52,14 +52,16 @@ async function leftBehind(
   return jobId;
 }
 
+type LocalRecord = Extract<WorkerRecord, { executor: "local" }>;
+
 /** A live process in a group of its own, standing in for a worker started by the previous API process. */
-function liveWorker(): WorkerRecord {
+function liveWorker(): LocalRecord {
   const child = spawn("sleep", ["120"], { detached: true, stdio: "ignore" });
   strays.push(child);
   return { executor: "local", pid: child.pid!, host: os.hostname(), startedAt: new Date().toISOString() };
 }
 
-async function deadWorker(): Promise<WorkerRecord> {
+async function deadWorker(): Promise<LocalRecord> {
   const child = spawn("true", { detached: true, stdio: "ignore" });
   await once(child, "exit");
   return { executor: "local", pid: child.pid!, host: os.hostname(), startedAt: new Date().toISOString() };
@@ -139,7 +141,7 @@ describe("JobService after a restart", () => {
       { owner: "tester" },
     );
     const pid = await waitFor(
-      () => service.store.readWorkerRecord(status.jobID).then((r) => r?.pid),
+      () => service.store.readWorkerRecord(status.jobID).then(localPid),
       "the worker to start",
     );
     const doc = await waitFor(async () => {

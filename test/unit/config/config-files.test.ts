@@ -1,9 +1,14 @@
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/load-config.js";
 import { REPO } from "../../helpers/paths.js";
 
-// The configuration files the repository ships must load: the documented example and the demo's.
+// The configuration files the repository ships must load: the documented example, the demo's and k8s/'s.
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "agricarta-config-files-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe("shipped config files", () => {
   it("config.example.yaml loads, with the values it documents", () => {
@@ -20,7 +25,36 @@ describe("shipped config files", () => {
       staging: "copy",
       jobTimeoutMs: 21_600_000,
       landsat: { bands: ["B2", "B3", "B4", "B5", "B6", "B7"], product: "sr", resampClip: true },
+      executor: { kind: "local" },
     });
+  });
+
+  it("config.example.yaml's KUBERNETES block is valid: with EXECUTOR: kubernetes it is the executor's", () => {
+    const text = fs.readFileSync(path.join(REPO, "config.example.yaml"), "utf8");
+    const file = path.join(tmp, "example-kubernetes.yaml");
+    fs.writeFileSync(file, text.replace(/^EXECUTOR: local$/m, "EXECUTOR: kubernetes"));
+    expect(loadConfig(file, {}).executor).toEqual({
+      kind: "kubernetes",
+      namespace: "agricarta",
+      kubeconfig: undefined,
+      workerImage: "registry.example.org/agricarta-preprocessing:1.0.0",
+      imagePullPolicy: "IfNotPresent",
+      workerCommand: ["node", "/app/dist/worker/main.js"],
+      volumeClaim: "agricarta-storage",
+      volumeMountPath: "/code",
+      memoryRequest: "2Gi",
+      memoryLimit: "8Gi",
+      serviceAccount: undefined,
+      ttlAfterFinishedSeconds: 3600,
+    });
+  });
+
+  it.each(["local", "kubernetes"])("k8s/ ships a config.yaml for the %s executor that loads", (executor) => {
+    const file = path.join(REPO, "k8s", executor === "local" ? "base" : "overlays/kubernetes", "config.yaml");
+    const config = loadConfig(file, {});
+    expect(config.executor.kind).toBe(executor);
+    expect(config.imageryStorage).toBe("/code/miniostorage");
+    expect(config.workingDir).toBe("/code/miniostorage/agricarta/workingdir");
   });
 
   it("examples/config.yaml loads with paths inside examples/", () => {

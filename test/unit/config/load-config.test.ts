@@ -178,3 +178,56 @@ describe("authentication settings", () => {
     expect(loadConfig(SEED_CONFIG, {})).toMatchObject({ maxQueuedJobs: 1000, jobRetentionMs: 604_800_000 });
   });
 });
+
+describe("executor settings", () => {
+  const kubernetes = (block: string) =>
+    `${seedText}\nWORKING_DIR: /code/miniostorage/work\nEXECUTOR: kubernetes\nKUBERNETES:\n${block}`;
+  const required =
+    "  WORKER_IMAGE: agricarta:1\n  VOLUME_CLAIM: storage\n  VOLUME_MOUNT_PATH: /code/miniostorage\n";
+
+  it("default to the local executor, as the seed's config has none", () => {
+    expect(loadConfig(SEED_CONFIG, {}).executor).toEqual({ kind: "local" });
+  });
+
+  it("fill in the Kubernetes defaults around the required keys", () => {
+    expect(loadConfig(writeConfig(kubernetes(required)), {}).executor).toMatchObject({
+      kind: "kubernetes",
+      namespace: undefined,
+      workerCommand: ["node", "/app/dist/worker/main.js"],
+      imagePullPolicy: "IfNotPresent",
+      memoryRequest: "1Gi",
+      memoryLimit: "8Gi",
+      ttlAfterFinishedSeconds: 3600,
+    });
+  });
+
+  it("name the key that is missing or wrong", () => {
+    expect(() => loadConfig(writeConfig(`${seedText}\nEXECUTOR: kubernetes\n`), {})).toThrow(
+      /KUBERNETES: is required when EXECUTOR is kubernetes/,
+    );
+    expect(() => loadConfig(writeConfig(kubernetes("  WORKER_IMAGE: agricarta:1\n")), {})).toThrow(
+      /KUBERNETES\.VOLUME_CLAIM.*KUBERNETES\.VOLUME_MOUNT_PATH/s,
+    );
+    expect(() => loadConfig(writeConfig(kubernetes(`${required}  WORKER_MEMORY_LIMIT: lots\n`)), {})).toThrow(
+      /KUBERNETES\.WORKER_MEMORY_LIMIT: must be a Kubernetes memory quantity/,
+    );
+    expect(() => loadConfig(writeConfig(kubernetes(`${required}  NAMESPACE: Not_A_Name\n`)), {})).toThrow(
+      /KUBERNETES\.NAMESPACE/,
+    );
+    expect(() => loadConfig(writeConfig(`${seedText}\nEXECUTOR: slurm\n`), {})).toThrow(/EXECUTOR/);
+  });
+
+  it("refuse directories that the worker pods would not see", () => {
+    // The seed's WORKING_DIR (/code/workingdir) is outside the shared volume mounted at /code/miniostorage.
+    const text = kubernetes(required).replace("WORKING_DIR: /code/miniostorage/work\n", "");
+    expect(() => loadConfig(writeConfig(text), {})).toThrow(
+      /WORKING_DIR: \/code\/workingdir is not under KUBERNETES\.VOLUME_MOUNT_PATH \(\/code\/miniostorage\)/,
+    );
+    expect(() =>
+      loadConfig(
+        writeConfig(kubernetes(required.replace("/code/miniostorage", "/code/miniostorage/work"))),
+        {},
+      ),
+    ).toThrow(/IMAGERY_STORAGE: \/code\/miniostorage is not under/);
+  });
+});

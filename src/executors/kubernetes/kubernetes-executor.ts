@@ -1,0 +1,277 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  BatchV1Api,
+  CoreV1Api,
+  makeInformer,
+  type Informer,
+  type KubeConfig,
+  type ObjectCache,
+  type V1Job,
+} from "@kubernetes/client-node";
+import type { WorkerRecord } from "../../jobs/job-store.js";
+import type { Logger } from "../../logging/create-logger.js";
+import type { Executor, StartedWorker, WorkerExit, WorkerLaunch } from "../executor.js";
+import { jobOutcome } from "./job-outcome.js";
+import { kubernetesMessage, statusCodeOf } from "./kubernetes-errors.js";
+import {
+  buildWorkerJob,
+  JOB_ID_LABEL,
+  jobDirOf,
+  WORKER_CONTAINER,
+  WORKER_SELECTOR,
+  type WorkerJobOptions,
+} from "./worker-job.js";
+
+// Runs each job's worker as a batch/v1 Job, so the cluster's scheduler spreads jobs over its nodes. The API
+// watches its worker Jobs (an informer: one list, then a watch) and learns from them how each worker ended,
+// including what the worker itself could not report: an OOM kill, an eviction, a deadline.
+
+type KubernetesRecord = Extract<WorkerRecord, { executor: "kubernetes" }>;
+
+export interface KubernetesExecutorOptions extends WorkerJobOptions {
+  readonly kubeConfig: KubeConfig;
+  readonly logger: Logger;
+  /** How long stop() waits for a deleted Job's pod to be gone. */
+  readonly stopTimeoutMs?: number;
+  /** How long to wait before watching again after the watch failed. */
+  readonly rewatchDelayMs?: number;
+}
+
+interface Waiter {
+  readonly record: KubernetesRecord;
+  readonly promise: Promise<WorkerExit>;
+  readonly resolve: (exit: WorkerExit) => void;
+  settling: boolean;
+}
+
+/** The file in the job directory that receives the worker pod's log when its Job ends. */
+export const POD_LOG_FILE = "worker.log";
+
+export class KubernetesExecutor implements Executor {
+  readonly #options: KubernetesExecutorOptions;
+  readonly #batch: BatchV1Api;
+  readonly #core: CoreV1Api;
+  readonly #informer: Informer<V1Job> & ObjectCache<V1Job>;
+  readonly #waiters = new Map<string, Waiter>();
+  readonly #log: Logger;
+  #closed = false;
+  #rewatch: NodeJS.Timeout | undefined;
+
+  /** Connects and reads the namespace's worker Jobs once; fails if the API cannot be reached or refuses. */
+  static async connect(options: KubernetesExecutorOptions): Promise<KubernetesExecutor> {
+    const executor = new KubernetesExecutor(options);
+    await executor.#watch();
+    return executor;
+  }
+
+  private constructor(options: KubernetesExecutorOptions) {
+    this.#options = options;
+    this.#log = options.logger;
+    this.#batch = options.kubeConfig.makeApiClient(BatchV1Api);
+    this.#core = options.kubeConfig.makeApiClient(CoreV1Api);
+    const { namespace } = options;
+    this.#informer = makeInformer(
+      options.kubeConfig,
+      `/apis/batch/v1/namespaces/${namespace}/jobs`,
+      () => this.#batch.listNamespacedJob({ namespace, labelSelector: WORKER_SELECTOR }),
+      WORKER_SELECTOR,
+    );
+    this.#informer.on("add", (job) => this.#examine(job));
+    this.#informer.on("update", (job) => this.#examine(job));
+    this.#informer.on("delete", (job) => this.#deleted(job));
+  }
+
+  async #watch(): Promise<void> {
+    let failure: unknown;
+    const onFirstError = (error: unknown): void => {
+      failure = error;
+    };
+    this.#informer.on("error", onFirstError);
+    await this.#informer.start();
+    this.#informer.off("error", onFirstError);
+    if (failure !== undefined) {
+      await this.#informer.stop();
+      throw new Error(
+        `cannot watch worker Jobs in namespace ${this.#options.namespace}: ${kubernetesMessage(failure)}`,
+        { cause: failure },
+      );
+    }
+    // The informer resumes by itself after a timeout; after any other error it stops, so start it again.
+    this.#informer.on("error", (error: unknown) => {
+      if (this.#closed) return;
+      this.#log.warn({ err: error }, "watching worker Jobs failed; watching again");
+      this.#rewatch = setTimeout(() => void this.#informer.start(), this.#options.rewatchDelayMs ?? 2_000);
+      this.#rewatch.unref();
+    });
+  }
+
+  async start(launch: WorkerLaunch): Promise<StartedWorker> {
+    const { namespace } = this.#options;
+    const body = buildWorkerJob(launch, this.#options);
+    const name = body.metadata?.name ?? "";
+    let job: V1Job;
+    try {
+      job = await this.#batch.createNamespacedJob({ namespace, body });
+    } catch (error) {
+      // An API that stopped between creating the Job and recording it left the Job behind: carry on with it.
+      const existing = statusCodeOf(error) === 409 ? await this.#readJob(name) : undefined;
+      if (existing?.metadata?.labels?.[JOB_ID_LABEL] !== launch.jobId) {
+        throw new Error(`could not create Kubernetes Job ${namespace}/${name}: ${kubernetesMessage(error)}`, {
+          cause: error,
+        });
+      }
+      job = existing;
+    }
+    const record: KubernetesRecord = {
+      executor: "kubernetes",
+      namespace,
+      name,
+      uid: job.metadata?.uid ?? "",
+      startedAt: job.metadata?.creationTimestamp?.toISOString() ?? new Date().toISOString(),
+    };
+    const exited = this.#waitFor(record);
+    this.#examine(this.#informer.get(name, namespace) ?? job);
+    return { record, exited };
+  }
+
+  follow(record: WorkerRecord): Promise<WorkerExit> | undefined {
+    if (record.executor !== "kubernetes") return undefined;
+    const exited = this.#waitFor(record);
+    const job = this.#informer.get(record.name, record.namespace);
+    if (job?.metadata?.uid === record.uid) this.#examine(job);
+    else this.#settle(record.uid, { exitCode: undefined, signal: undefined, reason: gone(record) });
+    return exited;
+  }
+
+  isAlive(record: WorkerRecord): boolean {
+    // A worker of another executor cannot be seen from here; its heartbeat says whether it lives.
+    if (record.executor !== "kubernetes") return true;
+    const waiter = this.#waiters.get(record.uid);
+    if (waiter !== undefined) return !waiter.settling;
+    const job = this.#informer.get(record.name, record.namespace);
+    return job?.metadata?.uid === record.uid && !jobOutcome(job).ended;
+  }
+
+  /** Deletes the Job (its pod goes with it, in the background) and waits until the pod is gone. */
+  async stop(record: WorkerRecord): Promise<void> {
+    if (record.executor !== "kubernetes") return;
+    const { name, namespace, uid } = record;
+    try {
+      await this.#batch.deleteNamespacedJob({
+        name,
+        namespace,
+        // In the body, not the query: with a body the server reads only the body, and a batch/v1 Job deleted
+        // without a propagation policy orphans its pod, leaving the worker running. The uid precondition
+        // deletes only this Job, never a later one of the same name.
+        body: { propagationPolicy: "Background", preconditions: { uid } },
+      });
+    } catch (error) {
+      const code = statusCodeOf(error);
+      if (code !== 404 && code !== 409) {
+        throw new Error(`could not delete Kubernetes Job ${namespace}/${name}: ${kubernetesMessage(error)}`, {
+          cause: error,
+        });
+      }
+    }
+    const deadline = Date.now() + (this.#options.stopTimeoutMs ?? 60_000);
+    while ((await this.#podsOf(record)).length > 0) {
+      if (Date.now() >= deadline) {
+        this.#log.warn({ job: `${namespace}/${name}` }, "the stopped worker's pod is still there");
+        return;
+      }
+      await sleep(250);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#rewatch !== undefined) clearTimeout(this.#rewatch);
+    await this.#informer.stop();
+  }
+
+  #waitFor(record: KubernetesRecord): Promise<WorkerExit> {
+    const existing = this.#waiters.get(record.uid);
+    if (existing !== undefined) return existing.promise;
+    let resolve!: (exit: WorkerExit) => void;
+    const promise = new Promise<WorkerExit>((r) => (resolve = r));
+    this.#waiters.set(record.uid, { record, promise, resolve, settling: false });
+    return promise;
+  }
+
+  /** A Job changed: if it is one we wait for and it has ended, find out how and report it. */
+  #examine(job: V1Job): void {
+    const waiter = this.#waiters.get(job.metadata?.uid ?? "");
+    if (waiter === undefined || waiter.settling || !jobOutcome(job).ended) return;
+    waiter.settling = true;
+    void this.#explain(job, waiter.record).then((exit) => this.#settle(waiter.record.uid, exit));
+  }
+
+  #deleted(job: V1Job): void {
+    const waiter = this.#waiters.get(job.metadata?.uid ?? "");
+    if (waiter === undefined || waiter.settling) return;
+    this.#settle(waiter.record.uid, {
+      exitCode: undefined,
+      signal: undefined,
+      reason: `Kubernetes Job ${waiter.record.namespace}/${waiter.record.name} was deleted before it finished`,
+    });
+  }
+
+  #settle(uid: string, exit: WorkerExit): void {
+    const waiter = this.#waiters.get(uid);
+    if (waiter === undefined) return;
+    this.#waiters.delete(uid);
+    waiter.resolve(exit);
+  }
+
+  /** How an ended Job went, with its pod's account (OOMKilled, exit code) and its log saved to the job. */
+  async #explain(job: V1Job, record: KubernetesRecord): Promise<WorkerExit> {
+    const pods = await this.#podsOf(record).catch((error: unknown) => {
+      this.#log.warn({ job: record.name, err: error }, "could not read the worker's pods");
+      return [];
+    });
+    const outcome = jobOutcome(job, pods);
+    if (!outcome.ended) return { exitCode: undefined, signal: undefined };
+    const saved = await this.#saveLog(job, pods[0]?.metadata?.name);
+    if (outcome.succeeded) return { exitCode: 0, signal: undefined };
+    const log = saved ? `; its log is in ${POD_LOG_FILE}` : "";
+    return { exitCode: outcome.exitCode, signal: undefined, reason: `${outcome.reason}${log}` };
+  }
+
+  /** Keeps the pod's log with the job, since the cluster removes the pod after TTL_AFTER_FINISHED. */
+  async #saveLog(job: V1Job, podName: string | undefined): Promise<boolean> {
+    const jobDir = jobDirOf(job);
+    if (podName === undefined || jobDir === undefined) return false;
+    try {
+      const text = await this.#core.readNamespacedPodLog({
+        name: podName,
+        namespace: this.#options.namespace,
+        container: WORKER_CONTAINER,
+        limitBytes: 4 * 1024 * 1024,
+      });
+      await fs.writeFile(path.join(jobDir, POD_LOG_FILE), text);
+      return true;
+    } catch (error) {
+      // A pod that never ran has no log; a node that is gone cannot give one.
+      this.#log.info({ pod: podName, err: kubernetesMessage(error) }, "no log from the worker's pod");
+      return false;
+    }
+  }
+
+  async #podsOf(record: KubernetesRecord) {
+    const list = await this.#core.listNamespacedPod({
+      namespace: record.namespace,
+      labelSelector: `controller-uid=${record.uid}`,
+    });
+    return list.items;
+  }
+
+  async #readJob(name: string): Promise<V1Job | undefined> {
+    return this.#batch.readNamespacedJob({ name, namespace: this.#options.namespace }).catch(() => undefined);
+  }
+}
+
+function gone(record: KubernetesRecord): string {
+  return `Kubernetes Job ${record.namespace}/${record.name} no longer exists (removed while no API watched it)`;
+}

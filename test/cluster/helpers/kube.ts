@@ -1,0 +1,84 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { BatchV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { execa } from "execa";
+import { REPO } from "../../helpers/paths.js";
+import { KUBECTL, kubeconfigYaml, type ControlPlane } from "./control-plane.js";
+
+// Clients for the test control plane: kubectl as the admin, API clients as any token.
+
+export const EXECUTOR_SERVICE_ACCOUNT = "agricarta-executor";
+
+export async function kubectl(plane: ControlPlane, args: readonly string[]): Promise<string> {
+  const result = await execa(KUBECTL, ["--kubeconfig", plane.adminKubeconfig, ...args], { reject: false });
+  if (result.exitCode !== 0) {
+    throw new Error(
+      `kubectl ${args.join(" ")} failed (${result.exitCode}): ${result.stderr || result.stdout}`,
+    );
+  }
+  return result.stdout;
+}
+
+export function kubeConfigFor(plane: ControlPlane, token: string, namespace: string): KubeConfig {
+  const config = new KubeConfig();
+  config.loadFromString(kubeconfigYaml(plane.server, token, namespace));
+  return config;
+}
+
+export function apis(config: KubeConfig): { batch: BatchV1Api; core: CoreV1Api } {
+  return { batch: config.makeApiClient(BatchV1Api), core: config.makeApiClient(CoreV1Api) };
+}
+
+/** The namespace k8s/ deploys into. */
+export const NAMESPACE = "agricarta";
+
+/**
+ * Applies k8s/overlays/kubernetes as a deployment would, and returns a kubeconfig (object and file) that
+ * authenticates as its executor ServiceAccount, with that account's own token, as the API pod would.
+ */
+export async function deployExecutorOverlay(
+  plane: ControlPlane,
+): Promise<{ config: KubeConfig; kubeconfigFile: string }> {
+  await kubectl(plane, ["apply", "-f", path.join(REPO, "k8s", "base", "namespace.yaml")]);
+  await kubectl(plane, ["apply", "-k", path.join(REPO, "k8s", "overlays", "kubernetes")]);
+  const admin = apis(kubeConfigFor(plane, plane.adminToken, NAMESPACE)).core;
+  // The controller manager creates each namespace's default ServiceAccount (pods need it) and the tokens.
+  const token = await eventually(async () => {
+    await admin.readNamespacedServiceAccount({ name: "default", namespace: NAMESPACE });
+    const account = await admin.readNamespacedServiceAccount({
+      name: EXECUTOR_SERVICE_ACCOUNT,
+      namespace: NAMESPACE,
+    });
+    const secretName = account.secrets?.[0]?.name;
+    if (secretName === undefined) return undefined;
+    const secret = await admin.readNamespacedSecret({ name: secretName, namespace: NAMESPACE });
+    const encoded = secret.data?.["token"];
+    return encoded === undefined ? undefined : Buffer.from(encoded, "base64").toString("utf8");
+  }, `a token for ${NAMESPACE}/${EXECUTOR_SERVICE_ACCOUNT}`);
+  const kubeconfigFile = path.join(plane.dir, "executor.kubeconfig");
+  await fs.writeFile(kubeconfigFile, kubeconfigYaml(plane.server, token, NAMESPACE));
+  return { config: kubeConfigFor(plane, token, NAMESPACE), kubeconfigFile };
+}
+
+/** Retries until the check returns a value (errors count as not yet). */
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
+    }
+    await sleep(200);
+  }
+}

@@ -1,0 +1,168 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/load-config.js";
+import { createExecutor } from "../../src/executors/create-executor.js";
+import type { Executor } from "../../src/executors/executor.js";
+import type { StatusDocument } from "../../src/jobs/status-document.js";
+import { createLogger } from "../../src/logging/create-logger.js";
+import { waitFor } from "../helpers/alive.js";
+import { BUILT_WORKER, SCENES } from "../helpers/paths.js";
+import { createSandbox, type Sandbox } from "../helpers/sandbox.js";
+import { createTestService, type TestService } from "../helpers/service.js";
+import { startControlPlane, type ControlPlane } from "./helpers/control-plane.js";
+import { runKubelet, type RunningKubelet } from "./helpers/fake-kubelet.js";
+import { NAMESPACE, apis, eventually, deployExecutorOverlay, kubeConfigFor } from "./helpers/kube.js";
+
+// The whole service with EXECUTOR: kubernetes: the job service creates real Jobs through the executor (as its
+// ServiceAccount, from a kubeconfig named in config.yaml), and a stand-in kubelet runs each pod's command, the
+// built worker, on this machine, then reports the container's end to the API server.
+
+let plane: ControlPlane;
+let kubeconfigFile: string;
+let admin: ReturnType<typeof apis>;
+
+let sandbox: Sandbox;
+let executor: Executor;
+let service: TestService;
+let kubelet: RunningKubelet;
+
+beforeAll(async () => {
+  plane = await startControlPlane();
+  kubeconfigFile = (await deployExecutorOverlay(plane)).kubeconfigFile;
+  admin = apis(kubeConfigFor(plane, plane.adminToken, NAMESPACE));
+}, 120_000);
+
+afterAll(async () => {
+  await plane?.stop();
+});
+
+afterEach(async () => {
+  service?.jobs.stop();
+  await executor?.close();
+  await kubelet?.stop();
+  await sandbox?.remove();
+});
+
+async function startService(options: Parameters<typeof runKubelet>[2] = {}): Promise<void> {
+  sandbox = await createSandbox({ scenes: [SCENES.l1] });
+  // The worker pods mount the claim where the API has it: here, the sandbox root. Their command is the built
+  // worker, which the stand-in kubelet runs.
+  const kubernetes = {
+    NAMESPACE,
+    KUBECONFIG: kubeconfigFile,
+    WORKER_IMAGE: "agricarta-preprocessing:test",
+    WORKER_COMMAND: [process.execPath, BUILT_WORKER],
+    VOLUME_CLAIM: "agricarta-storage",
+    VOLUME_MOUNT_PATH: sandbox.root,
+  };
+  await fs.appendFile(
+    sandbox.configPath,
+    `EXECUTOR: kubernetes\nKUBERNETES: ${JSON.stringify(kubernetes)}\n`,
+  );
+  await connectService();
+  kubelet = runKubelet(admin.core, NAMESPACE, options);
+  await service.jobs.start();
+}
+
+/** The service as src/server.ts wires it, with the executor the sandbox's config names. */
+async function connectService(): Promise<void> {
+  const logger = createLogger({ name: "test", consoleLevel: "fatal" });
+  executor = await createExecutor(loadConfig(sandbox.configPath, {}), BUILT_WORKER, logger);
+  service = createTestService(sandbox, { worker: BUILT_WORKER, executor });
+}
+
+function until(jobId: string, states: readonly StatusDocument["status"][], timeoutMs = 60_000) {
+  return waitFor(
+    async () => {
+      const doc = await service.store.readStatus(jobId);
+      return states.includes(doc.status) ? doc : undefined;
+    },
+    `job ${jobId} to be ${states.join(" or ")}`,
+    timeoutMs,
+  );
+}
+
+const echo = (pause: number) => service.jobs.submitEcho({ stringInput: "hello", pause }, { owner: "tester" });
+
+describe("the job service on the Kubernetes executor", () => {
+  it("runs a real preprocessing job as a Kubernetes Job and publishes its rasters", async () => {
+    await startService();
+    const { status } = await service.jobs.submit(
+      { imagery_list: [SCENES.l1.id], resolution: 120, cores: 2, delete_intermediate: false },
+      { owner: "tester" },
+    );
+    const done = await until(status.jobID, ["successful", "failed"]);
+    expect(done.message).toBe("Processed 1 scene(s)");
+    expect(done.status).toBe("successful");
+
+    const record = await service.store.readWorkerRecord(status.jobID);
+    expect(record).toMatchObject({
+      executor: "kubernetes",
+      namespace: NAMESPACE,
+      name: `agricarta-${status.jobID}`,
+    });
+    // The worker writes its final status before it exits; the Job controller counts the pod after that.
+    const job = await eventually(async () => {
+      const read = await admin.batch.readNamespacedJob({
+        name: `agricarta-${status.jobID}`,
+        namespace: NAMESPACE,
+      });
+      return read.status?.succeeded === 1 ? read : undefined;
+    }, "the Job to complete");
+    expect(job.spec?.template.spec?.containers[0]?.resources?.requests?.["cpu"]).toBe("2");
+    expect(kubelet.ran.size).toBe(1);
+
+    const published = path.join(sandbox.storage, "agricarta", "preprocessing", status.jobID);
+    const outputs = done.scenes[0]?.outputs ?? [];
+    expect(outputs.filter((o) => o.endsWith("_dn.tif"))).toHaveLength(3);
+    for (const output of outputs) await fs.access(path.join(published, output));
+  });
+
+  it("fails a job whose worker pod is OOM-killed, with the Kubernetes reason, and tidies up", async () => {
+    await startService({
+      intervene: () => ({ afterMs: 1_500, ending: { exitCode: 137, reason: "OOMKilled" } }),
+    });
+    const { status } = await echo(30);
+    const failed = await until(status.jobID, ["failed", "successful"]);
+    expect(failed.status).toBe("failed");
+    expect(failed.message).toMatch(
+      /^worker stopped before finishing \(Kubernetes Job agricarta\/agricarta-[0-9a-f-]+ failed \(BackoffLimitExceeded: Job has reached the specified backoff limit\); pod agricarta-[0-9a-f-]+-\w+: container worker OOMKilled, exit code 137\)/,
+    );
+    expect(await service.jobs.readLog(status.jobID)).toMatch(/OOMKilled/);
+  });
+
+  it("cancels a running job: the Job is deleted and its worker really stopped", async () => {
+    await startService();
+    const { status } = await echo(60);
+    await until(status.jobID, ["running"]);
+    const dismissed = await service.jobs.cancel(status.jobID);
+    expect(dismissed.status).toBe("dismissed");
+    await expect(
+      admin.batch.readNamespacedJob({ name: `agricarta-${status.jobID}`, namespace: NAMESPACE }),
+    ).rejects.toMatchObject({ code: 404 });
+    const pods = await admin.core.listNamespacedPod({
+      namespace: NAMESPACE,
+      labelSelector: `agricarta.io/job-id=${status.jobID}`,
+    });
+    expect(pods.items).toEqual([]);
+    // The worker's heartbeat stops with it: the document stays dismissed.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await service.store.readStatus(status.jobID)).status).toBe("dismissed");
+  });
+
+  it("a restarted API adopts a running Job and reports how it ended", async () => {
+    await startService();
+    const { status } = await echo(4);
+    await until(status.jobID, ["running"]);
+    service.jobs.stop();
+    await executor.close();
+
+    await connectService();
+    await service.jobs.start();
+    expect(service.jobs.runningCount).toBe(1);
+    const done = await until(status.jobID, ["successful", "failed"]);
+    expect(done.status).toBe("successful");
+    expect(kubelet.ran.size).toBe(1);
+  });
+});

@@ -1,0 +1,243 @@
+import crypto from "node:crypto";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { KubernetesExecutorConfig } from "../../src/config/config.js";
+import type { WorkerRecord } from "../../src/jobs/job-store.js";
+import { KubernetesExecutor } from "../../src/executors/kubernetes/kubernetes-executor.js";
+import { createLogger } from "../../src/logging/create-logger.js";
+import { startControlPlane, type ControlPlane } from "./helpers/control-plane.js";
+import { endPod, podOf } from "./helpers/fake-kubelet.js";
+import { NAMESPACE, apis, eventually, deployExecutorOverlay, kubeConfigFor } from "./helpers/kube.js";
+
+// The Kubernetes executor against a real kube-apiserver and controller manager, authenticated as the
+// ServiceAccount that k8s/overlays/kubernetes deploys, so every call it makes is one its Role allows.
+
+const MOUNT = "/code/miniostorage";
+
+const settings: KubernetesExecutorConfig = {
+  kind: "kubernetes",
+  namespace: NAMESPACE,
+  kubeconfig: undefined,
+  workerImage: "registry.example.org/agricarta-preprocessing:1.2.3",
+  imagePullPolicy: "IfNotPresent",
+  workerCommand: ["node", "/app/dist/worker/main.js"],
+  volumeClaim: "agricarta-storage",
+  volumeMountPath: MOUNT,
+  memoryRequest: "512Mi",
+  memoryLimit: "3Gi",
+  serviceAccount: undefined,
+  ttlAfterFinishedSeconds: 600,
+};
+
+let plane: ControlPlane;
+let asExecutor: KubeConfig;
+let admin: ReturnType<typeof apis>;
+const executors: KubernetesExecutor[] = [];
+
+beforeAll(async () => {
+  plane = await startControlPlane();
+  asExecutor = (await deployExecutorOverlay(plane)).config;
+  admin = apis(kubeConfigFor(plane, plane.adminToken, NAMESPACE));
+}, 120_000);
+
+afterEach(async () => {
+  for (const executor of executors.splice(0)) await executor.close();
+});
+
+afterAll(async () => {
+  await plane?.stop();
+});
+
+async function connect(overrides: Partial<Parameters<typeof KubernetesExecutor.connect>[0]> = {}) {
+  const executor = await KubernetesExecutor.connect({
+    kubeConfig: asExecutor,
+    namespace: NAMESPACE,
+    kubernetes: settings,
+    activeDeadlineSeconds: 3600,
+    logger: createLogger({ name: "test", consoleLevel: "fatal" }),
+    stopTimeoutMs: 20_000,
+    rewatchDelayMs: 500,
+    ...overrides,
+  });
+  executors.push(executor);
+  return executor;
+}
+
+function launch(cores = 2) {
+  const jobId = crypto.randomUUID();
+  return { jobId, jobDir: `${MOUNT}/agricarta/workingdir/${jobId}`, cores };
+}
+
+function kubernetesRecord(record: WorkerRecord) {
+  if (record.executor !== "kubernetes") throw new Error("expected a Kubernetes worker record");
+  return record;
+}
+
+async function jobConditions(name: string): Promise<string[]> {
+  const job = await admin.batch.readNamespacedJob({ name, namespace: NAMESPACE });
+  return (job.status?.conditions ?? []).filter((c) => c.status === "True").map((c) => c.type);
+}
+
+describe("KubernetesExecutor", () => {
+  it("creates one batch/v1 Job per job: same image and worker, cores as CPU request, limits, one attempt", async () => {
+    const executor = await connect();
+    const job = launch(3);
+    const started = await executor.start(job);
+    const record = kubernetesRecord(started.record);
+    expect(record).toMatchObject({
+      executor: "kubernetes",
+      namespace: NAMESPACE,
+      name: `agricarta-${job.jobId}`,
+    });
+
+    // Read back from the API server: every field survived validation (ttlSecondsAfterFinished needs its gate).
+    const stored = await admin.batch.readNamespacedJob({ name: record.name, namespace: NAMESPACE });
+    expect(stored.metadata?.uid).toBe(record.uid);
+    expect(stored.metadata?.labels?.["agricarta.io/job-id"]).toBe(job.jobId);
+    expect(stored.spec).toMatchObject({
+      backoffLimit: 0,
+      activeDeadlineSeconds: 3600,
+      ttlSecondsAfterFinished: 600,
+    });
+    const pod = stored.spec?.template.spec;
+    expect(pod?.restartPolicy).toBe("Never");
+    expect(pod?.automountServiceAccountToken).toBe(false);
+    const container = pod?.containers[0];
+    expect(container?.image).toBe(settings.workerImage);
+    expect(container?.command).toEqual(["node", "/app/dist/worker/main.js"]);
+    expect(container?.args).toEqual([job.jobDir]);
+    expect(container?.resources?.requests).toEqual({ cpu: "3", memory: "512Mi" });
+    expect(container?.resources?.limits).toEqual({ memory: "3Gi" });
+    expect(container?.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+    });
+    expect(container?.volumeMounts).toContainEqual({ name: "storage", mountPath: MOUNT });
+    expect(pod?.volumes).toContainEqual({
+      name: "storage",
+      persistentVolumeClaim: { claimName: "agricarta-storage" },
+    });
+
+    // The Job controller made its pod, labelled with the job id.
+    const created = await podOf(admin.core, NAMESPACE, record.uid);
+    expect(created.metadata?.labels?.["agricarta.io/job-id"]).toBe(job.jobId);
+    expect(executor.isAlive(record)).toBe(true);
+  });
+
+  it("reports a worker that succeeded once its pod has, and the Job completed", async () => {
+    const executor = await connect();
+    const started = await executor.start(launch());
+    const record = kubernetesRecord(started.record);
+    await endPod(admin.core, await podOf(admin.core, NAMESPACE, record.uid), { exitCode: 0 });
+    expect(await started.exited).toEqual({ exitCode: 0, signal: undefined });
+    expect(await jobConditions(record.name)).toContain("Complete");
+    expect(executor.isAlive(record)).toBe(false);
+  });
+
+  it("fails with the Kubernetes reason when the pod fails before the worker could say why", async () => {
+    const executor = await connect();
+    const started = await executor.start(launch());
+    const record = kubernetesRecord(started.record);
+    await endPod(admin.core, await podOf(admin.core, NAMESPACE, record.uid), { exitCode: 2 });
+    const exit = await started.exited;
+    expect(exit.exitCode).toBe(2);
+    expect(exit.reason).toMatch(
+      new RegExp(`^Kubernetes Job ${NAMESPACE}/${record.name} failed \\(BackoffLimitExceeded`),
+    );
+    expect(exit.reason).toMatch(/container worker Error, exit code 2/);
+    expect(await jobConditions(record.name)).toContain("Failed");
+  });
+
+  it("names an OOM kill", async () => {
+    const executor = await connect();
+    const started = await executor.start(launch());
+    const record = kubernetesRecord(started.record);
+    await endPod(admin.core, await podOf(admin.core, NAMESPACE, record.uid), {
+      exitCode: 137,
+      reason: "OOMKilled",
+    });
+    const exit = await started.exited;
+    expect(exit.exitCode).toBe(137);
+    expect(exit.reason).toMatch(
+      /BackoffLimitExceeded.*pod agricarta-[0-9a-f-]+-\w+: container worker OOMKilled, exit code 137/,
+    );
+  });
+
+  it("names the deadline when the cluster stops a worker past the job time limit", async () => {
+    const executor = await connect({ activeDeadlineSeconds: 2 });
+    const started = await executor.start(launch());
+    const exit = await started.exited;
+    expect(exit.reason).toMatch(/failed \(DeadlineExceeded: Job was active longer than specified deadline\)/);
+  });
+
+  it("cancels by deleting the Job; its pod goes with it before stop() returns", async () => {
+    const executor = await connect();
+    const started = await executor.start(launch());
+    const record = kubernetesRecord(started.record);
+    await podOf(admin.core, NAMESPACE, record.uid);
+    await executor.stop(record);
+    const pods = await admin.core.listNamespacedPod({
+      namespace: NAMESPACE,
+      labelSelector: `controller-uid=${record.uid}`,
+    });
+    expect(pods.items).toEqual([]);
+    await expect(
+      admin.batch.readNamespacedJob({ name: record.name, namespace: NAMESPACE }),
+    ).rejects.toMatchObject({ code: 404 });
+    await eventually(() => (executor.isAlive(record) ? undefined : true), "the deletion to be seen");
+    // Stopping again (a job already gone) is not an error.
+    await executor.stop(record);
+  });
+
+  it("after an API restart, follows the Jobs that exist and reports those that ended or vanished meanwhile", async () => {
+    const first = await connect();
+    const running = kubernetesRecord((await first.start(launch())).record);
+    const failing = kubernetesRecord((await first.start(launch())).record);
+    const vanishing = kubernetesRecord((await first.start(launch())).record);
+    await first.close();
+
+    // While no API watches: one pod is OOM-killed, one Job is deleted by hand.
+    await endPod(admin.core, await podOf(admin.core, NAMESPACE, failing.uid), {
+      exitCode: 137,
+      reason: "OOMKilled",
+    });
+    await eventually(
+      async () => ((await jobConditions(failing.name)).includes("Failed") ? true : undefined),
+      "the Job to fail",
+    );
+    await admin.batch.deleteNamespacedJob({
+      name: vanishing.name,
+      namespace: NAMESPACE,
+      propagationPolicy: "Background",
+    });
+
+    const second = await connect();
+    expect(second.isAlive(running)).toBe(true);
+    const failed = await second.follow(failing);
+    expect(failed?.reason).toMatch(/OOMKilled, exit code 137/);
+    const vanished = await second.follow(vanishing);
+    expect(vanished?.reason).toMatch(/no longer exists/);
+
+    const stillRunning = second.follow(running)!;
+    await endPod(admin.core, await podOf(admin.core, NAMESPACE, running.uid), { exitCode: 0 });
+    expect(await stillRunning).toEqual({ exitCode: 0, signal: undefined });
+  });
+
+  it("keeps watching across a kube-apiserver restart", async () => {
+    const executor = await connect();
+    const started = await executor.start(launch());
+    const record = kubernetesRecord(started.record);
+    const pod = await podOf(admin.core, NAMESPACE, record.uid);
+    await plane.restartApiServer();
+    await endPod(admin.core, pod, { exitCode: 0 });
+    expect(await started.exited).toEqual({ exitCode: 0, signal: undefined });
+  }, 120_000);
+
+  it("refuses to start without a usable identity, saying why", async () => {
+    await expect(connect({ kubeConfig: kubeConfigFor(plane, "not-a-token", NAMESPACE) })).rejects.toThrow(
+      /cannot watch worker Jobs in namespace agricarta: 401/,
+    );
+    // The Role is for its own namespace only.
+    await expect(connect({ namespace: "default" })).rejects.toThrow(/namespace default: 403/);
+  });
+});
