@@ -18,6 +18,16 @@ export interface WorkerExit {
   readonly reason?: string | undefined;
 }
 
+/**
+ * Where a started worker is before it first reports: running, or still waiting for its turn (a node with room,
+ * an image being pulled), or stuck in a way that waiting will not mend (an image that cannot be pulled).
+ */
+export type WorkerStartup =
+  /** since: when it started running, where the executor knows (a pod's start); its silence counts from then. */
+  | { readonly state: "running"; readonly since?: Date | undefined }
+  | { readonly state: "waiting"; readonly reason: string }
+  | { readonly state: "stuck"; readonly reason: string };
+
 export interface StartedWorker {
   readonly record: WorkerRecord;
   /** Settles when the worker ends, however it ends. */
@@ -34,6 +44,8 @@ export interface Executor {
   follow(record: WorkerRecord): Promise<WorkerExit> | undefined;
   /** Whether the worker described by the record is still running. */
   isAlive(record: WorkerRecord): boolean;
+  /** Asked when a worker has not reported for a while: has it started at all? */
+  startup(record: WorkerRecord): Promise<WorkerStartup>;
   /** Stops the worker and everything it started; resolves once they are gone. */
   stop(record: WorkerRecord): Promise<void>;
   /** Releases what the executor holds (watches, connections). Workers keep running. */

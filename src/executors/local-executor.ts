@@ -5,7 +5,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
 import type { WorkerRecord } from "../jobs/job-store.js";
-import type { Executor, StartedWorker, WorkerExit, WorkerLaunch } from "./executor.js";
+import type { Executor, StartedWorker, WorkerExit, WorkerLaunch, WorkerStartup } from "./executor.js";
 
 // Runs each job's worker as a detached Node process in its own process group, so that it outlives an API
 // restart and so that cancelling kills GDAL and tar children along with it.
@@ -63,6 +63,11 @@ export class LocalExecutor implements Executor {
   /** A process this one did not start cannot be waited for: its life and heartbeat are checked instead. */
   follow(): Promise<WorkerExit> | undefined {
     return undefined;
+  }
+
+  /** A process runs from the moment it is spawned. */
+  startup(): Promise<WorkerStartup> {
+    return Promise.resolve({ state: "running" });
   }
 
   isAlive(record: WorkerRecord): boolean {

@@ -298,7 +298,7 @@ export class JobService {
       if (this.#running.has(jobId)) continue;
       // An executor that can follow the worker reports how it ended, even if that was while no API ran.
       const exited = this.#executor.follow(record);
-      const problem = exited === undefined ? this.#workerProblem(record, status) : undefined;
+      const problem = exited === undefined ? await this.#workerProblem(record, status) : undefined;
       if (problem === undefined) {
         this.#running.set(jobId, record);
         this.#logger.info({ jobId, worker: describeWorker(record) }, "adopted running worker");
@@ -392,7 +392,7 @@ export class JobService {
         }
         // A worker of ours that is gone is reported by its exit handler, with its exit code or signal.
         if (this.#awaitingExit.has(jobId) && !this.#executor.isAlive(record)) return;
-        const problem = this.#workerProblem(record, status);
+        const problem = await this.#workerProblem(record, status);
         if (problem === undefined) return;
         this.#running.delete(jobId);
         await this.#retire(jobId, record, problem);
@@ -402,19 +402,27 @@ export class JobService {
   }
 
   /** Why a worker cannot be trusted to finish its job, or undefined when it is fine. */
-  #workerProblem(record: WorkerRecord, status: StatusDocument): string | undefined {
+  async #workerProblem(record: WorkerRecord, status: StatusDocument): Promise<string | undefined> {
     if (!this.#executor.isAlive(record)) return `worker is gone (${describeWorker(record)} has exited)`;
     const runningMs = this.#now().getTime() - Date.parse(record.startedAt);
     if (runningMs > this.#config.jobTimeoutMs) {
       return `job exceeded JOB_TIMEOUT (${Math.round(this.#config.jobTimeoutMs / 1000)} s) and was stopped`;
     }
     // Before its first status write the worker's age stands in for its heartbeat.
-    const last = Date.parse(status.status === "running" ? status.updated : record.startedAt);
-    const silentMs = this.#now().getTime() - last;
-    if (silentMs > this.#config.heartbeatTimeoutMs) {
-      return `worker stopped responding: no heartbeat for ${Math.round(silentMs / 1000)} s`;
+    const reported = status.status === "running";
+    let last = Date.parse(reported ? status.updated : record.startedAt);
+    if (this.#now().getTime() - last <= this.#config.heartbeatTimeoutMs) return undefined;
+    if (!reported) {
+      // A worker that has not started yet (a cluster with no room, an image being pulled) owes no heartbeat,
+      // and one that started late owes it only from then.
+      const startup = await this.#executor.startup(record);
+      if (startup.state === "waiting") return undefined;
+      if (startup.state === "stuck") return `worker could not start: ${startup.reason}`;
+      if (startup.since !== undefined) last = Math.max(last, startup.since.getTime());
     }
-    return undefined;
+    const silentMs = this.#now().getTime() - last;
+    if (silentMs <= this.#config.heartbeatTimeoutMs) return undefined;
+    return `worker stopped responding: no heartbeat for ${Math.round(silentMs / 1000)} s`;
   }
 
   /** Stops a worker that cannot be trusted (a hung one may still be alive) and fails its job. */

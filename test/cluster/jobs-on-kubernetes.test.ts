@@ -11,7 +11,7 @@ import { BUILT_WORKER, SCENES } from "../helpers/paths.js";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.js";
 import { createTestService, type TestService } from "../helpers/service.js";
 import { startControlPlane, type ControlPlane } from "./helpers/control-plane.js";
-import { runKubelet, type RunningKubelet } from "./helpers/fake-kubelet.js";
+import { holdPod, podOf, runKubelet, type RunningKubelet } from "./helpers/fake-kubelet.js";
 import { NAMESPACE, apis, eventually, deployExecutorOverlay, kubeConfigFor } from "./helpers/kube.js";
 
 // The whole service with EXECUTOR: kubernetes: the job service creates real Jobs through the executor (as its
@@ -25,7 +25,7 @@ let admin: ReturnType<typeof apis>;
 let sandbox: Sandbox;
 let executor: Executor;
 let service: TestService;
-let kubelet: RunningKubelet;
+let kubelet: RunningKubelet | undefined;
 
 beforeAll(async () => {
   plane = await startControlPlane();
@@ -41,11 +41,18 @@ afterEach(async () => {
   service?.jobs.stop();
   await executor?.close();
   await kubelet?.stop();
+  kubelet = undefined;
   await sandbox?.remove();
 });
 
-async function startService(options: Parameters<typeof runKubelet>[2] = {}): Promise<void> {
-  sandbox = await createSandbox({ scenes: [SCENES.l1] });
+interface StartOptions {
+  /** The stand-in kubelet's options; false starts none, so pods stay Pending as on a cluster with no room. */
+  readonly kubelet?: Parameters<typeof runKubelet>[2] | false;
+  readonly configLines?: readonly string[];
+}
+
+async function startService(options: StartOptions = {}): Promise<void> {
+  sandbox = await createSandbox({ scenes: [SCENES.l1], configLines: options.configLines ?? [] });
   // The worker pods mount the claim where the API has it: here, the sandbox root. Their command is the built
   // worker, which the stand-in kubelet runs.
   const kubernetes = {
@@ -61,7 +68,7 @@ async function startService(options: Parameters<typeof runKubelet>[2] = {}): Pro
     `EXECUTOR: kubernetes\nKUBERNETES: ${JSON.stringify(kubernetes)}\n`,
   );
   await connectService();
-  kubelet = runKubelet(admin.core, NAMESPACE, options);
+  if (options.kubelet !== false) kubelet = runKubelet(admin.core, NAMESPACE, options.kubelet ?? {});
   await service.jobs.start();
 }
 
@@ -81,6 +88,14 @@ function until(jobId: string, states: readonly StatusDocument["status"][], timeo
     `job ${jobId} to be ${states.join(" or ")}`,
     timeoutMs,
   );
+}
+
+/** The uid of a job's worker Job, once the executor has recorded it. */
+async function jobUid(jobId: string): Promise<string> {
+  return eventually(async () => {
+    const record = await service.store.readWorkerRecord(jobId);
+    return record?.executor === "kubernetes" ? record.uid : undefined;
+  }, "the worker Job");
 }
 
 const echo = (pause: number) => service.jobs.submitEcho({ stringInput: "hello", pause }, { owner: "tester" });
@@ -111,7 +126,7 @@ describe("the job service on the Kubernetes executor", () => {
       return read.status?.succeeded === 1 ? read : undefined;
     }, "the Job to complete");
     expect(job.spec?.template.spec?.containers[0]?.resources?.requests?.["cpu"]).toBe("2");
-    expect(kubelet.ran.size).toBe(1);
+    expect(kubelet?.ran.size).toBe(1);
 
     const published = path.join(sandbox.storage, "agricarta", "preprocessing", status.jobID);
     const outputs = done.scenes[0]?.outputs ?? [];
@@ -121,7 +136,7 @@ describe("the job service on the Kubernetes executor", () => {
 
   it("fails a job whose worker pod is OOM-killed, with the Kubernetes reason, and tidies up", async () => {
     await startService({
-      intervene: () => ({ afterMs: 1_500, ending: { exitCode: 137, reason: "OOMKilled" } }),
+      kubelet: { intervene: () => ({ afterMs: 1_500, ending: { exitCode: 137, reason: "OOMKilled" } }) },
     });
     const { status } = await echo(30);
     const failed = await until(status.jobID, ["failed", "successful"]);
@@ -163,6 +178,37 @@ describe("the job service on the Kubernetes executor", () => {
     expect(service.jobs.runningCount).toBe(1);
     const done = await until(status.jobID, ["successful", "failed"]);
     expect(done.status).toBe("successful");
-    expect(kubelet.ran.size).toBe(1);
+    expect(kubelet?.ran.size).toBe(1);
+  });
+
+  it("lets a job wait while its pod has no node, however long past HEARTBEAT_TIMEOUT, then runs it", async () => {
+    // The heartbeat is due within 1 s of the pod starting, and every 0.2 s after that.
+    await startService({ kubelet: false, configLines: ["HEARTBEAT_TIMEOUT: 1", "HEARTBEAT_INTERVAL: 0.2"] });
+    const { status } = await echo(1);
+    await podOf(admin.core, NAMESPACE, await jobUid(status.jobID));
+    // Several periodic checks (every 200 ms) past the 1 s heartbeat limit, with the pod still Pending.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect((await service.store.readStatus(status.jobID)).status).toBe("accepted");
+    kubelet = runKubelet(admin.core, NAMESPACE);
+    expect((await until(status.jobID, ["successful", "failed"])).status).toBe("successful");
+  });
+
+  it("fails a job whose worker image cannot be pulled, saying so, and deletes its Job", async () => {
+    await startService({ kubelet: false, configLines: ["HEARTBEAT_TIMEOUT: 1", "HEARTBEAT_INTERVAL: 0.2"] });
+    const { status } = await echo(1);
+    const pod = await podOf(admin.core, NAMESPACE, await jobUid(status.jobID));
+    await holdPod(admin.core, pod, "ErrImagePull", 'pull access denied for "agricarta-preprocessing"');
+    const failed = await until(status.jobID, ["failed"]);
+    expect(failed.message).toMatch(
+      /^worker could not start: pod agricarta-[0-9a-f-]+-\w+: ErrImagePull: pull access denied for "agricarta-preprocessing"$/,
+    );
+    await eventually(
+      () =>
+        admin.batch.readNamespacedJob({ name: `agricarta-${status.jobID}`, namespace: NAMESPACE }).then(
+          () => undefined,
+          (error: { code?: number }) => (error.code === 404 ? true : undefined),
+        ),
+      "the Job to be deleted",
+    );
   });
 });

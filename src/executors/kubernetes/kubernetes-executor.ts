@@ -12,9 +12,10 @@ import {
 } from "@kubernetes/client-node";
 import type { WorkerRecord } from "../../jobs/job-store.js";
 import type { Logger } from "../../logging/create-logger.js";
-import type { Executor, StartedWorker, WorkerExit, WorkerLaunch } from "../executor.js";
+import type { Executor, StartedWorker, WorkerExit, WorkerLaunch, WorkerStartup } from "../executor.js";
 import { jobOutcome } from "./job-outcome.js";
 import { kubernetesMessage, statusCodeOf } from "./kubernetes-errors.js";
+import { podStartup } from "./pod-startup.js";
 import {
   buildWorkerJob,
   JOB_ID_LABEL,
@@ -152,6 +153,20 @@ export class KubernetesExecutor implements Executor {
     if (waiter !== undefined) return !waiter.settling;
     const job = this.#informer.get(record.name, record.namespace);
     return job?.metadata?.uid === record.uid && !jobOutcome(job).ended;
+  }
+
+  async startup(record: WorkerRecord): Promise<WorkerStartup> {
+    if (record.executor !== "kubernetes") return { state: "running" };
+    const pods = await this.#podsOf(record).catch((error: unknown) => {
+      this.#log.warn({ job: record.name, err: error }, "could not read the worker's pod");
+      return undefined;
+    });
+    // Unknown: then the worker is judged by its heartbeat alone.
+    if (pods === undefined) return { state: "running" };
+    const startup = podStartup(pods);
+    if (startup.state !== "running")
+      this.#log.info({ job: record.name, ...startup }, "worker not started yet");
+    return startup;
   }
 
   /** Deletes the Job (its pod goes with it, in the background) and waits until the pod is gone. */

@@ -44,6 +44,14 @@ export async function endPod(core: CoreV1Api, pod: V1Pod, ending: Ending): Promi
   });
 }
 
+/** Leaves a pod Pending with its container waiting, as a kubelet reports an image it cannot pull. */
+export async function holdPod(core: CoreV1Api, pod: V1Pod, reason: string, message: string): Promise<void> {
+  await writeStatus(core, pod, {
+    phase: "Pending",
+    containerStatuses: [containerStatus(pod, { waiting: { reason, message } })],
+  });
+}
+
 async function writeStatus(core: CoreV1Api, pod: V1Pod, status: V1PodStatus): Promise<void> {
   const name = pod.metadata?.name ?? "";
   const namespace = pod.metadata?.namespace ?? "";
