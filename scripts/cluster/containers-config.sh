@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Writes the private containers.conf and storage.conf that cluster-env.sh points buildah and podman at.
+set -euo pipefail
+# shellcheck source=scripts/cluster/cluster-env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/cluster-env.sh"
+mkdir -p "$AGRICARTA_CACHE/containers/storage" /run/agricarta-containers
+cat > "$CONTAINERS_STORAGE_CONF" <<CONF
+[storage]
+driver = "vfs"
+graphroot = "$AGRICARTA_CACHE/containers/storage"
+runroot = "/run/agricarta-containers"
+CONF
+cat > "$CONTAINERS_CONF" <<CONF
+[containers]
+default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
+netns = "host"
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+CONF
