@@ -3,12 +3,13 @@
 set -euo pipefail
 # shellcheck source=scripts/cluster/cluster-env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/cluster-env.sh"
-mkdir -p "$AGRICARTA_CACHE/containers/storage" /run/agricarta-containers
+runroot="/run/agricarta-containers/$(basename "$AGRICARTA_CACHE")"
+mkdir -p "$AGRICARTA_CACHE/containers/storage" "$runroot"
 cat > "$CONTAINERS_STORAGE_CONF" <<CONF
 [storage]
 driver = "vfs"
 graphroot = "$AGRICARTA_CACHE/containers/storage"
-runroot = "/run/agricarta-containers"
+runroot = "$runroot"
 CONF
 cat > "$CONTAINERS_CONF" <<CONF
 [containers]
