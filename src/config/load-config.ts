@@ -53,6 +53,17 @@ export function loadConfig(configPath: string, env: Readonly<Record<string, stri
   const config = resolveConfig(parsed.data, configPath, { PORT: port, API_KEYS_FILE: keysFile });
   const outside = pathsOutsideSharedVolume(config);
   if (outside !== undefined) throw new ConfigError(`invalid config ${configPath}: ${outside}`);
+  if (
+    config.executor.kind === "kubernetes" &&
+    config.executor.kubeconfig === undefined &&
+    !env["KUBERNETES_SERVICE_HOST"]
+  ) {
+    // In-cluster configuration comes from the pod's environment; outside a pod there is none to use.
+    throw new ConfigError(
+      `invalid config ${configPath}: KUBERNETES.KUBECONFIG: is required outside a Kubernetes pod ` +
+        `(KUBERNETES_SERVICE_HOST is not set, so there is no in-cluster configuration)`,
+    );
+  }
   return config;
 }
 

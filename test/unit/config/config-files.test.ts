@@ -33,7 +33,7 @@ describe("shipped config files", () => {
     const text = fs.readFileSync(path.join(REPO, "config.example.yaml"), "utf8");
     const file = path.join(tmp, "example-kubernetes.yaml");
     fs.writeFileSync(file, text.replace(/^EXECUTOR: local$/m, "EXECUTOR: kubernetes"));
-    expect(loadConfig(file, {}).executor).toEqual({
+    expect(loadConfig(file, { KUBERNETES_SERVICE_HOST: "10.96.0.1" }).executor).toEqual({
       kind: "kubernetes",
       namespace: "agricarta",
       kubeconfig: undefined,
@@ -51,7 +51,8 @@ describe("shipped config files", () => {
 
   it.each(["local", "kubernetes"])("k8s/ ships a config.yaml for the %s executor that loads", (executor) => {
     const file = path.join(REPO, "k8s", executor === "local" ? "base" : "overlays/kubernetes", "config.yaml");
-    const config = loadConfig(file, {});
+    // As in the pod the manifests deploy: in-cluster configuration.
+    const config = loadConfig(file, { KUBERNETES_SERVICE_HOST: "10.96.0.1" });
     expect(config.executor.kind).toBe(executor);
     expect(config.imageryStorage).toBe("/code/miniostorage");
     expect(config.workingDir).toBe("/code/miniostorage/agricarta/workingdir");

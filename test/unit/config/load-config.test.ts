@@ -189,8 +189,10 @@ describe("executor settings", () => {
     expect(loadConfig(SEED_CONFIG, {}).executor).toEqual({ kind: "local" });
   });
 
+  const inPod = { KUBERNETES_SERVICE_HOST: "10.96.0.1" };
+
   it("fill in the Kubernetes defaults around the required keys", () => {
-    expect(loadConfig(writeConfig(kubernetes(required)), {}).executor).toMatchObject({
+    expect(loadConfig(writeConfig(kubernetes(required)), inPod).executor).toMatchObject({
       kind: "kubernetes",
       namespace: undefined,
       workerCommand: ["node", "/app/dist/worker/main.js"],
@@ -208,13 +210,23 @@ describe("executor settings", () => {
     expect(() => loadConfig(writeConfig(kubernetes("  WORKER_IMAGE: agricarta:1\n")), {})).toThrow(
       /KUBERNETES\.VOLUME_CLAIM.*KUBERNETES\.VOLUME_MOUNT_PATH/s,
     );
-    expect(() => loadConfig(writeConfig(kubernetes(`${required}  WORKER_MEMORY_LIMIT: lots\n`)), {})).toThrow(
-      /KUBERNETES\.WORKER_MEMORY_LIMIT: must be a Kubernetes memory quantity/,
-    );
-    expect(() => loadConfig(writeConfig(kubernetes(`${required}  NAMESPACE: Not_A_Name\n`)), {})).toThrow(
+    expect(() =>
+      loadConfig(writeConfig(kubernetes(`${required}  WORKER_MEMORY_LIMIT: lots\n`)), inPod),
+    ).toThrow(/KUBERNETES\.WORKER_MEMORY_LIMIT: must be a Kubernetes memory quantity/);
+    expect(() => loadConfig(writeConfig(kubernetes(`${required}  NAMESPACE: Not_A_Name\n`)), inPod)).toThrow(
       /KUBERNETES\.NAMESPACE/,
     );
     expect(() => loadConfig(writeConfig(`${seedText}\nEXECUTOR: slurm\n`), {})).toThrow(/EXECUTOR/);
+  });
+
+  it("need a kubeconfig outside a pod, where there is no in-cluster configuration", () => {
+    expect(() => loadConfig(writeConfig(kubernetes(required)), {})).toThrow(
+      /KUBERNETES\.KUBECONFIG: is required outside a Kubernetes pod \(KUBERNETES_SERVICE_HOST is not set/,
+    );
+    const withFile = kubernetes(`${required}  KUBECONFIG: kube/config\n`);
+    expect(loadConfig(writeConfig(withFile), {}).executor).toMatchObject({
+      kubeconfig: path.join(tmp, "kube", "config"),
+    });
   });
 
   it("refuse directories that the worker pods would not see", () => {
