@@ -18,6 +18,7 @@ import {
   type WorkerRecord,
 } from "./job-store.js";
 import { publishStagingDir } from "./publish-paths.js";
+import { workerProblem, type HealthRules } from "./worker-health.js";
 import { isTerminal, type StatusDocument } from "./status-document.js";
 import { createAccepted, InvalidTransitionError, markDismissed, markFailed } from "./transitions.js";
 
@@ -298,7 +299,8 @@ export class JobService {
       if (this.#running.has(jobId)) continue;
       // An executor that can follow the worker reports how it ended, even if that was while no API ran.
       const exited = this.#executor.follow(record);
-      const problem = exited === undefined ? await this.#workerProblem(record, status) : undefined;
+      const problem =
+        exited === undefined ? await workerProblem(record, status, this.#healthRules()) : undefined;
       if (problem === undefined) {
         this.#running.set(jobId, record);
         this.#logger.info({ jobId, worker: describeWorker(record) }, "adopted running worker");
@@ -392,7 +394,7 @@ export class JobService {
         }
         // A worker of ours that is gone is reported by its exit handler, with its exit code or signal.
         if (this.#awaitingExit.has(jobId) && !this.#executor.isAlive(record)) return;
-        const problem = await this.#workerProblem(record, status);
+        const problem = await workerProblem(record, status, this.#healthRules());
         if (problem === undefined) return;
         this.#running.delete(jobId);
         await this.#retire(jobId, record, problem);
@@ -401,28 +403,13 @@ export class JobService {
     await this.#pump();
   }
 
-  /** Why a worker cannot be trusted to finish its job, or undefined when it is fine. */
-  async #workerProblem(record: WorkerRecord, status: StatusDocument): Promise<string | undefined> {
-    if (!this.#executor.isAlive(record)) return `worker is gone (${describeWorker(record)} has exited)`;
-    const runningMs = this.#now().getTime() - Date.parse(record.startedAt);
-    if (runningMs > this.#config.jobTimeoutMs) {
-      return `job exceeded JOB_TIMEOUT (${Math.round(this.#config.jobTimeoutMs / 1000)} s) and was stopped`;
-    }
-    // Before its first status write the worker's age stands in for its heartbeat.
-    const reported = status.status === "running";
-    let last = Date.parse(reported ? status.updated : record.startedAt);
-    if (this.#now().getTime() - last <= this.#config.heartbeatTimeoutMs) return undefined;
-    if (!reported) {
-      // A worker that has not started yet (a cluster with no room, an image being pulled) owes no heartbeat,
-      // and one that started late owes it only from then.
-      const startup = await this.#executor.startup(record);
-      if (startup.state === "waiting") return undefined;
-      if (startup.state === "stuck") return `worker could not start: ${startup.reason}`;
-      if (startup.since !== undefined) last = Math.max(last, startup.since.getTime());
-    }
-    const silentMs = this.#now().getTime() - last;
-    if (silentMs <= this.#config.heartbeatTimeoutMs) return undefined;
-    return `worker stopped responding: no heartbeat for ${Math.round(silentMs / 1000)} s`;
+  #healthRules(): HealthRules {
+    return {
+      executor: this.#executor,
+      now: this.#now(),
+      jobTimeoutMs: this.#config.jobTimeoutMs,
+      heartbeatTimeoutMs: this.#config.heartbeatTimeoutMs,
+    };
   }
 
   /** Stops a worker that cannot be trusted (a hung one may still be alive) and fails its job. */
