@@ -223,6 +223,21 @@ describe("KubernetesExecutor", () => {
     expect(await stillRunning).toEqual({ exitCode: 0, signal: undefined });
   });
 
+  it("carries on with the Job an earlier API created but did not record, rather than failing the job", async () => {
+    const job = launch();
+    const first = kubernetesRecord((await (await connect()).start(job)).record);
+    // The restarted API finds the job still accepted (no worker record) and starts it again.
+    const again = await (await connect()).start(job);
+    expect(kubernetesRecord(again.record).uid).toBe(first.uid);
+    const jobs = await admin.batch.listNamespacedJob({
+      namespace: NAMESPACE,
+      labelSelector: `agricarta.io/job-id=${job.jobId}`,
+    });
+    expect(jobs.items).toHaveLength(1);
+    await endPod(admin.core, await podOf(admin.core, NAMESPACE, first.uid), { exitCode: 0 });
+    expect(await again.exited).toEqual({ exitCode: 0, signal: undefined });
+  });
+
   it("keeps watching across a kube-apiserver restart", async () => {
     const executor = await connect();
     const started = await executor.start(launch());
