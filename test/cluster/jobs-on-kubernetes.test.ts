@@ -9,6 +9,7 @@ import { createLogger } from "../../src/logging/create-logger.js";
 import { waitFor } from "../helpers/alive.js";
 import { BUILT_WORKER, SCENES } from "../helpers/paths.js";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.js";
+import { startServer, type ServerProcess } from "../helpers/server-process.js";
 import { createTestService, type TestService } from "../helpers/service.js";
 import { startControlPlane, type ControlPlane } from "./helpers/control-plane.js";
 import { holdPod, podOf, runKubelet, type RunningKubelet } from "./helpers/fake-kubelet.js";
@@ -26,6 +27,7 @@ let sandbox: Sandbox;
 let executor: Executor;
 let service: TestService;
 let kubelet: RunningKubelet | undefined;
+let server: ServerProcess | undefined;
 
 beforeAll(async () => {
   plane = await startControlPlane();
@@ -40,6 +42,8 @@ afterAll(async () => {
 afterEach(async () => {
   service?.jobs.stop();
   await executor?.close();
+  await server?.stop().catch(() => undefined);
+  server = undefined;
   await kubelet?.stop();
   kubelet = undefined;
   await sandbox?.remove();
@@ -52,7 +56,15 @@ interface StartOptions {
 }
 
 async function startService(options: StartOptions = {}): Promise<void> {
-  sandbox = await createSandbox({ scenes: [SCENES.l1], configLines: options.configLines ?? [] });
+  sandbox = await kubernetesSandbox(options.configLines ?? []);
+  await connectService();
+  if (options.kubelet !== false) kubelet = runKubelet(admin.core, NAMESPACE, options.kubelet ?? {});
+  await service.jobs.start();
+}
+
+/** A sandbox whose config runs workers as Kubernetes Jobs in the test cluster. */
+async function kubernetesSandbox(configLines: readonly string[]): Promise<Sandbox> {
+  const created = await createSandbox({ scenes: [SCENES.l1], configLines });
   // The worker pods mount the claim where the API has it: here, the sandbox root. Their command is the built
   // worker, which the stand-in kubelet runs.
   const kubernetes = {
@@ -61,15 +73,13 @@ async function startService(options: StartOptions = {}): Promise<void> {
     WORKER_IMAGE: "agricarta-preprocessing:test",
     WORKER_COMMAND: [process.execPath, BUILT_WORKER],
     VOLUME_CLAIM: "agricarta-storage",
-    VOLUME_MOUNT_PATH: sandbox.root,
+    VOLUME_MOUNT_PATH: created.root,
   };
   await fs.appendFile(
-    sandbox.configPath,
+    created.configPath,
     `EXECUTOR: kubernetes\nKUBERNETES: ${JSON.stringify(kubernetes)}\n`,
   );
-  await connectService();
-  if (options.kubelet !== false) kubelet = runKubelet(admin.core, NAMESPACE, options.kubelet ?? {});
-  await service.jobs.start();
+  return created;
 }
 
 /** The service as src/server.ts wires it, with the executor the sandbox's config names. */
@@ -210,5 +220,34 @@ describe("the job service on the Kubernetes executor", () => {
         ),
       "the Job to be deleted",
     );
+  });
+
+  it("the built server, configured for Kubernetes, runs a job over HTTP and stops cleanly on SIGTERM", async () => {
+    sandbox = await kubernetesSandbox([]);
+    kubelet = runKubelet(admin.core, NAMESPACE);
+    server = await startServer(sandbox);
+    const submitted = await fetch(`${server.url}/agricarta/preprocessing`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ imagery_list: [SCENES.l1.id], resolution: 120, cores: 1 }),
+    });
+    expect(submitted.status).toBe(202);
+    const { jobID } = (await submitted.json()) as { jobID: string };
+    const done = await waitFor(
+      async () => {
+        const doc = (await (
+          await fetch(`${server!.url}/agricarta/preprocessing/${jobID}`)
+        ).json()) as StatusDocument;
+        return ["successful", "failed"].includes(doc.status) ? doc : undefined;
+      },
+      "the job to end",
+      60_000,
+    );
+    expect(done.status).toBe("successful");
+    expect(kubelet.ran.size).toBe(1);
+    const job = await admin.batch.readNamespacedJob({ name: `agricarta-${jobID}`, namespace: NAMESPACE });
+    expect(job.spec?.template.spec?.containers[0]?.args).toEqual([path.join(sandbox.workingDir, jobID)]);
+    expect(await server.stop("SIGTERM")).toBe(0);
+    server = undefined;
   });
 });
