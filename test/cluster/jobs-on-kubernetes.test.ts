@@ -192,19 +192,19 @@ describe("the job service on the Kubernetes executor", () => {
   });
 
   it("lets a job wait while its pod has no node, however long past HEARTBEAT_TIMEOUT, then runs it", async () => {
-    // The heartbeat is due within 1 s of the pod starting, and every 0.2 s after that.
-    await startService({ kubelet: false, configLines: ["HEARTBEAT_TIMEOUT: 1", "HEARTBEAT_INTERVAL: 0.2"] });
+    // Kubernetes keeps times to the second, so a container's start can read up to 1 s early: the limit is 3 s.
+    await startService({ kubelet: false, configLines: ["HEARTBEAT_TIMEOUT: 3", "HEARTBEAT_INTERVAL: 0.5"] });
     const { status } = await echo(1);
     await podOf(admin.core, NAMESPACE, await jobUid(status.jobID));
-    // Several periodic checks (every 200 ms) past the 1 s heartbeat limit, with the pod still Pending.
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
-    expect((await service.store.readStatus(status.jobID)).status).toBe("accepted");
+    // Many periodic checks (every 200 ms) past the 3 s heartbeat limit, with the pod still Pending.
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    expect(await service.store.readStatus(status.jobID)).toMatchObject({ status: "accepted" });
     kubelet = runKubelet(admin.core, NAMESPACE);
-    expect((await until(status.jobID, ["successful", "failed"])).status).toBe("successful");
+    expect(await until(status.jobID, ["successful", "failed"])).toMatchObject({ status: "successful" });
   });
 
   it("fails a job whose worker image cannot be pulled, saying so, and deletes its Job", async () => {
-    await startService({ kubelet: false, configLines: ["HEARTBEAT_TIMEOUT: 1", "HEARTBEAT_INTERVAL: 0.2"] });
+    await startService({ kubelet: false, configLines: ["HEARTBEAT_TIMEOUT: 1"] });
     const { status } = await echo(1);
     const pod = await podOf(admin.core, NAMESPACE, await jobUid(status.jobID));
     await holdPod(admin.core, pod, "ErrImagePull", 'pull access denied for "agricarta-preprocessing"');

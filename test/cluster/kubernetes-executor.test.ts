@@ -7,7 +7,14 @@ import { KubernetesExecutor } from "../../src/executors/kubernetes/kubernetes-ex
 import { createLogger } from "../../src/logging/create-logger.js";
 import { startControlPlane, type ControlPlane } from "./helpers/control-plane.js";
 import { endPod, podOf } from "./helpers/fake-kubelet.js";
-import { NAMESPACE, apis, eventually, deployExecutorOverlay, kubeConfigFor } from "./helpers/kube.js";
+import {
+  NAMESPACE,
+  apis,
+  eventually,
+  deployExecutorOverlay,
+  kubeConfigFor,
+  kubectl,
+} from "./helpers/kube.js";
 
 // The Kubernetes executor against a real kube-apiserver and controller manager, authenticated as the
 // ServiceAccount that k8s/overlays/kubernetes deploys, so every call it makes is one its Role allows.
@@ -166,6 +173,25 @@ describe("KubernetesExecutor", () => {
   it("names the deadline when the cluster stops a worker past the job time limit", async () => {
     const executor = await connect({ activeDeadlineSeconds: 2 });
     const started = await executor.start(launch());
+    const record = kubernetesRecord(started.record);
+    // The 1.20 Job controller checks the deadline on a one-off delayed resync, which a conflicting status
+    // update can lose; any later change to the Job makes it check again. Touch the Job until it fails.
+    let settled = false;
+    void started.exited.then(() => (settled = true));
+    for (let touch = 0; !settled && touch < 60; touch++) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      if (touch >= 2 && !settled) {
+        await kubectl(plane, [
+          "-n",
+          NAMESPACE,
+          "annotate",
+          "--overwrite",
+          "job",
+          record.name,
+          `test/touch=${touch}`,
+        ]);
+      }
+    }
     const exit = await started.exited;
     expect(exit.reason).toMatch(/failed \(DeadlineExceeded: Job was active longer than specified deadline\)/);
   });

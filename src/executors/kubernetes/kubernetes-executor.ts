@@ -130,7 +130,8 @@ export class KubernetesExecutor implements Executor {
       namespace,
       name,
       uid: job.metadata?.uid ?? "",
-      startedAt: job.metadata?.creationTimestamp?.toISOString() ?? new Date().toISOString(),
+      // This process's clock, as JOB_TIMEOUT and the heartbeat rules read it (the server's times are to the second).
+      startedAt: new Date().toISOString(),
     };
     const exited = this.#waitFor(record);
     this.#examine(this.#informer.get(name, namespace) ?? job);
