@@ -7,7 +7,8 @@ import type { Logger } from "../logging/create-logger.js";
 import { buildEchoSpec, buildJobSpec } from "./build-job-spec.js";
 import type { EchoInputs, JobRequest, JobSpec, Subscriber } from "./job-spec.js";
 import { IdempotencyStore } from "./idempotency-store.js";
-import type { SubscriberEvent, SubscriberNotifier } from "./subscriber-notifier.js";
+import { JobReports } from "./job-reports.js";
+import type { SubscriberNotifier } from "./subscriber-notifier.js";
 import type { WorkerFigures } from "./worker-figures.js";
 import {
   JOB_FILES,
@@ -89,9 +90,7 @@ export class JobService {
   readonly #running = new Map<string, WorkerRecord>();
   readonly #locks = new Map<string, Promise<unknown>>();
   readonly #retentionIntervalMs: number;
-  readonly #notifier: SubscriberNotifier | undefined;
-  readonly #onJobEnded: JobServiceDeps["onJobEnded"];
-  readonly #reported = new Set<string>();
+  readonly #reports: JobReports;
   /** Jobs whose worker this process started and whose exit it is waiting for: the exit says how it ended. */
   readonly #awaitingExit = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
@@ -106,8 +105,12 @@ export class JobService {
     this.#logger = deps.logger;
     this.#now = deps.now ?? (() => new Date());
     this.#checkIntervalMs = deps.checkIntervalMs ?? 2_000;
-    this.#notifier = deps.notifier;
-    this.#onJobEnded = deps.onJobEnded;
+    this.#reports = new JobReports({
+      store: deps.store,
+      logger: deps.logger,
+      notifier: deps.notifier,
+      onJobEnded: deps.onJobEnded,
+    });
     this.#retentionIntervalMs =
       deps.retentionIntervalMs ?? Math.min(10 * 60_000, Math.max(1_000, deps.config.jobRetentionMs / 10));
   }
@@ -271,7 +274,7 @@ export class JobService {
       await this.#store.writeStatus(dismissed);
       await this.#cleanUp(jobId);
       this.#logger.info({ jobId, wasRunning: record !== undefined }, "job dismissed");
-      void this.#ended(jobId);
+      void this.#reports.ended(jobId);
       void this.#pump();
       return dismissed;
     });
@@ -343,7 +346,7 @@ export class JobService {
       await this.#store.writeWorkerRecord(jobId, started.record);
       log.info({ worker: describeWorker(started.record) }, "worker started");
       this.#awaitExit(jobId, started.record, started.exited);
-      void this.#tell(jobId, "inProgress");
+      void this.#reports.tell(jobId, "inProgress");
     } catch (error) {
       log.error({ err: error }, "could not start worker");
       this.#running.delete(jobId);
@@ -376,7 +379,7 @@ export class JobService {
         );
       }
       this.#logger.info({ jobId, status: (await this.#store.readStatus(jobId)).status }, "worker ended");
-      await this.#ended(jobId);
+      await this.#reports.ended(jobId);
     }).catch((error: unknown) => this.#logger.error({ jobId, err: error }, "handling worker exit failed"));
     await this.#pump();
   }
@@ -389,7 +392,7 @@ export class JobService {
         const status = await this.#store.readStatus(jobId);
         if (isTerminal(status.status)) {
           this.#running.delete(jobId);
-          await this.#ended(jobId);
+          await this.#reports.ended(jobId);
           return;
         }
         // A worker of ours that is gone is reported by its exit handler, with its exit code or signal.
@@ -428,35 +431,7 @@ export class JobService {
       { jobId, worker: record === undefined ? undefined : describeWorker(record), reason },
       "job failed",
     );
-    await this.#ended(jobId);
-  }
-
-  /** A job has ended (however it ended): its subscriber and the ended-job observers are told, once each. */
-  async #ended(jobId: string): Promise<void> {
-    await this.#tell(jobId);
-    if (this.#onJobEnded === undefined || this.#reported.has(jobId)) return;
-    this.#reported.add(jobId);
-    try {
-      const doc = await this.#store.readStatus(jobId);
-      if (isTerminal(doc.status)) this.#onJobEnded(doc, await this.#store.readFigures(jobId));
-    } catch (error) {
-      this.#logger.warn({ jobId, err: error }, "could not report an ended job");
-    }
-  }
-
-  /** The subscriber callback for a job's current state (success or failed once it has ended). */
-  async #tell(jobId: string, event?: SubscriberEvent): Promise<void> {
-    if (this.#notifier === undefined) return;
-    try {
-      const spec = await this.#store.readSpec(jobId);
-      if (spec.subscriber === undefined) return;
-      const doc = await this.#store.readStatus(jobId);
-      const which =
-        event ?? (doc.status === "successful" ? "success" : doc.status === "failed" ? "failed" : undefined);
-      if (which !== undefined) this.#notifier.notify(spec.subscriber, doc, which);
-    } catch (error) {
-      this.#logger.warn({ jobId, err: error }, "could not prepare a subscriber callback");
-    }
+    await this.#reports.ended(jobId);
   }
 
   /** Removes what a stopped worker may have left: staged imagery and a half-assembled publication. */
