@@ -6,7 +6,7 @@ import { hashApiKey } from "../../src/auth/api-keys.js";
 import { waitFor } from "../helpers/alive.js";
 import { ALBERS_CANADA, SCENES } from "../helpers/paths.js";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.js";
-import { freePort } from "./helpers/control-plane.js";
+import { freePort } from "../helpers/server-process.js";
 import { podman, SERVICE_IMAGE } from "./helpers/podman.js";
 
 // The service's image as built from the Dockerfile (scripts/cluster/build-image.sh, run by ./dev test-cluster

@@ -1,8 +1,8 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { BatchV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { execa } from "execa";
+import { waitFor } from "../../helpers/alive.js";
 import { REPO } from "../../helpers/paths.js";
 import { KUBECTL, kubeconfigYaml, type ControlPlane } from "./control-plane.js";
 
@@ -61,24 +61,26 @@ export async function deployExecutorOverlay(
   return { config: kubeConfigFor(plane, token, NAMESPACE), kubeconfigFile };
 }
 
-/** Retries until the check returns a value (errors count as not yet). */
+/** waitFor, where an error from the check counts as not yet; the last one is reported on time-out. */
 export async function eventually<T>(
   check: () => Promise<T | undefined> | T | undefined,
   what: string,
   timeoutMs = 30_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
   let last: unknown;
-  for (;;) {
+  const attempt = async (): Promise<T | undefined> => {
     try {
-      const value = await check();
-      if (value !== undefined) return value;
+      return await check();
     } catch (error) {
       last = error;
+      return undefined;
     }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
-    }
-    await sleep(200);
+  };
+  try {
+    return await waitFor(attempt, what, timeoutMs);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}${last instanceof Error ? `: ${last.message}` : ""}`, {
+      cause: error,
+    });
   }
 }
