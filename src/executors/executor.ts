@@ -1,4 +1,4 @@
-import type { WorkerRecord } from "../jobs/job-store.js";
+import type { WorkerRecord } from "./worker-record.js";
 
 // How a job's worker is started, watched and stopped. The local executor runs it as a detached process on this
 // machine; the Kubernetes executor runs it as a batch/v1 Job. The job service only sees this interface.

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
-import type { WorkerRecord } from "../jobs/job-store.js";
+import type { WorkerRecord } from "./worker-record.js";
 import type { Executor, StartedWorker, WorkerExit, WorkerLaunch, WorkerStartup } from "./executor.js";
 
 // Runs each job's worker as a detached Node process in its own process group, so that it outlives an API

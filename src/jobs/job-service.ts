@@ -10,14 +10,8 @@ import { IdempotencyStore } from "./idempotency-store.js";
 import { JobReports } from "./job-reports.js";
 import type { SubscriberNotifier } from "./subscriber-notifier.js";
 import type { WorkerFigures } from "./worker-figures.js";
-import {
-  JOB_FILES,
-  JobNotFoundError,
-  type JobPage,
-  type JobStore,
-  type ListOptions,
-  type WorkerRecord,
-} from "./job-store.js";
+import { JOB_FILES, JobNotFoundError, type JobPage, type JobStore, type ListOptions } from "./job-store.js";
+import type { WorkerRecord } from "../executors/worker-record.js";
 import { publishStagingDir } from "./publish-paths.js";
 import { workerProblem, type HealthRules } from "./worker-health.js";
 import { isTerminal, type StatusDocument } from "./status-document.js";

@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { z } from "zod";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileAtomic } from "../common/atomic-write.js";
+import { WorkerRecordSchema, type WorkerRecord } from "../executors/worker-record.js";
 import { JobSpecSchema, specProblem, type JobSpec } from "./job-spec.js";
 import { WorkerFiguresSchema, type WorkerFigures } from "./worker-figures.js";
 import { isTerminal, StatusDocumentSchema, type JobState, type StatusDocument } from "./status-document.js";
@@ -40,26 +40,6 @@ export class JobNotFoundError extends Error {
 export class CorruptJobError extends Error {
   override readonly name = "CorruptJobError";
 }
-
-/** Which worker runs a job; written when the executor has started it. */
-export const WorkerRecordSchema = z.discriminatedUnion("executor", [
-  /** A detached process group on one machine. */
-  z.strictObject({
-    executor: z.literal("local"),
-    pid: z.number().int().positive(),
-    host: z.string(),
-    startedAt: z.iso.datetime(),
-  }),
-  /** A batch/v1 Job; uid tells it from a later Job of the same name. */
-  z.strictObject({
-    executor: z.literal("kubernetes"),
-    namespace: z.string().min(1),
-    name: z.string().min(1),
-    uid: z.string().min(1),
-    startedAt: z.iso.datetime(),
-  }),
-]);
-export type WorkerRecord = z.infer<typeof WorkerRecordSchema>;
 
 export interface ListOptions {
   readonly status?: JobState | undefined;

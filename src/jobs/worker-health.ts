@@ -1,5 +1,5 @@
 import { describeWorker, type Executor } from "../executors/executor.js";
-import type { WorkerRecord } from "./job-store.js";
+import type { WorkerRecord } from "../executors/worker-record.js";
 import type { StatusDocument } from "./status-document.js";
 
 // Whether a running job's worker can still be trusted to finish it: alive, inside JOB_TIMEOUT, and heard from

@@ -5,7 +5,7 @@ import path from "node:path";
 import gdal from "gdal-async";
 import type { Product } from "../config/config-schema.js";
 import type { LandsatMetadata } from "../imagery/landsat-metadata.js";
-import { writeFileAtomic } from "../jobs/atomic-write.js";
+import { writeFileAtomic } from "../common/atomic-write.js";
 import type { Grid } from "./grid.js";
 import type { SceneOutput } from "./preprocess-scene.js";
 import { stacItem, type StacAssetInput } from "./stac-item.js";

@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import gdal from "gdal-async";
-import { writeFileAtomic } from "../jobs/atomic-write.js";
+import { writeFileAtomic } from "../common/atomic-write.js";
 import { escapeXml } from "./escape-xml.js";
 import type { SceneOutput } from "./preprocess-scene.js";
 

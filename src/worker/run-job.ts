@@ -6,7 +6,7 @@ import { LANDSAT_TILES, locateLandsatScene } from "../imagery/locate-scene.js";
 import { readLandsatMetadata } from "../imagery/landsat-metadata.js";
 import { readMtl } from "../imagery/mtl.js";
 import { archiveScene, copyScene } from "../imagery/stage-scene.js";
-import { writeFileAtomic } from "../jobs/atomic-write.js";
+import { writeFileAtomic } from "../common/atomic-write.js";
 import { JOB_FILES, JobStore } from "../jobs/job-store.js";
 import type { JobSpec } from "../jobs/job-spec.js";
 import type { WorkerFigures } from "../jobs/worker-figures.js";

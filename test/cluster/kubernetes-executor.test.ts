@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { KubernetesExecutorConfig } from "../../src/config/config.js";
-import type { WorkerRecord } from "../../src/jobs/job-store.js";
+import type { WorkerRecord } from "../../src/executors/worker-record.js";
 import { KubernetesExecutor } from "../../src/executors/kubernetes/kubernetes-executor.js";
 import { createLogger } from "../../src/logging/create-logger.js";
 import { startControlPlane, type ControlPlane } from "./helpers/control-plane.js";

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { WorkerRecord } from "../../src/jobs/job-store.js";
+import type { WorkerRecord } from "../../src/executors/worker-record.js";
 
 // Process checks for tests of workers that must really be gone.
 

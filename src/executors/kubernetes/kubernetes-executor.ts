@@ -10,7 +10,7 @@ import {
   type ObjectCache,
   type V1Job,
 } from "@kubernetes/client-node";
-import type { WorkerRecord } from "../../jobs/job-store.js";
+import type { WorkerRecord } from "../worker-record.js";
 import type { Logger } from "../../logging/create-logger.js";
 import type { Executor, StartedWorker, WorkerExit, WorkerLaunch, WorkerStartup } from "../executor.js";
 import { jobOutcome } from "./job-outcome.js";

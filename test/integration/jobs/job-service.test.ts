@@ -6,7 +6,7 @@ import path from "node:path";
 import { v7 as uuidv7 } from "uuid";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildJobSpec } from "../../../src/jobs/build-job-spec.js";
-import type { WorkerRecord } from "../../../src/jobs/job-store.js";
+import type { WorkerRecord } from "../../../src/executors/worker-record.js";
 import { createAccepted, markRunning } from "../../../src/jobs/transitions.js";
 import { isAlive, localPid, waitFor } from "../../helpers/alive.js";
 import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
