@@ -9,6 +9,7 @@ import { archiveScene, copyScene } from "../imagery/stage-scene.js";
 import { writeFileAtomic } from "../common/atomic-write.js";
 import { JOB_FILES, JobStore } from "../jobs/job-store.js";
 import type { JobSpec } from "../jobs/job-spec.js";
+import { isTerminal } from "../jobs/status-document.js";
 import type { WorkerFigures } from "../jobs/worker-figures.js";
 import { markFailed, markFinished, markProgress, markRunning, updateScene } from "../jobs/transitions.js";
 import type { Logger } from "../logging/create-logger.js";
@@ -26,6 +27,8 @@ import { StatusReporter } from "./status-reporter.js";
 export interface RunJobOptions {
   readonly logger: Logger;
   readonly now?: () => Date;
+  /** Waits before retrying a failed status.json write (tests shorten them). */
+  readonly statusRetryDelaysMs?: readonly number[];
 }
 
 /** MB of GDAL block cache per worker. */
@@ -45,7 +48,10 @@ export async function runJob(jobDir: string, options: RunJobOptions): Promise<Ru
     return "skipped";
   }
   const now = options.now ?? (() => new Date());
-  const reporter = new StatusReporter(store, initial, now);
+  const reporter = new StatusReporter(store, initial, {
+    now,
+    ...(options.statusRetryDelaysMs === undefined ? {} : { retryDelaysMs: options.statusRetryDelaysMs }),
+  });
   await reporter.update(markRunning);
   reporter.startHeartbeat(spec.resolved.heartbeatIntervalMs);
   const log = (...lines: string[]): Promise<void> => store.appendLog(jobId, lines);
@@ -61,7 +67,10 @@ export async function runJob(jobDir: string, options: RunJobOptions): Promise<Ru
     await fs
       .rm(path.join(jobDir, JOB_FILES.imagery), { recursive: true, force: true })
       .catch(() => undefined);
-    await reporter.update((doc, at) => markFailed(doc, message, at));
+    // When the final status is what could not be written, the job fails from where it last stood, with the cause.
+    await reporter.update((doc, at) =>
+      markFailed(isTerminal(doc.status) ? reporter.lastOpen : doc, message, at),
+    );
     return "failed";
   } finally {
     reporter.stopHeartbeat();

@@ -1,40 +1,86 @@
-import type { JobStore } from "../jobs/job-store.js";
-import type { StatusDocument } from "../jobs/status-document.js";
+import { setTimeout as sleep } from "node:timers/promises";
+import { errorMessage } from "../common/errors.js";
+import { isTerminal, type StatusDocument } from "../jobs/status-document.js";
 import { markProgress } from "../jobs/transitions.js";
 
-// The worker's single writer of status.json: changes are applied in memory in order and written one at a time,
-// and a heartbeat refreshes `updated` so the API can tell a slow worker from a dead one.
+// The worker's single writer of status.json: changes are applied in memory in order, and one writer puts the
+// latest document on disk. A failed write never blocks the next: it is retried (the latest document wins),
+// and only a failure that outlasts the retries reaches the caller, with its cause.
+
+/** Where the reporter writes; the job store in the worker. */
+export interface StatusSink {
+  writeStatus(doc: StatusDocument): Promise<void>;
+}
+
+export interface StatusReporterOptions {
+  readonly now?: () => Date;
+  /** Waits before each retry of a failed write; the last one failing makes the failure persistent. */
+  readonly retryDelaysMs?: readonly number[];
+}
+
+/** status.json could not be written even after retrying. */
+export class StatusWriteError extends Error {
+  override readonly name = "StatusWriteError";
+}
+
+/** Retries over about 7 s: a stale NFS handle or a moment of ENOSPC passes; a volume that stays broken does not. */
+const RETRY_DELAYS_MS = [100, 500, 1_500, 5_000];
+
+interface Waiter {
+  readonly version: number;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
 
 export class StatusReporter {
+  readonly #sink: StatusSink;
+  readonly #now: () => Date;
+  readonly #retryDelaysMs: readonly number[];
   #doc: StatusDocument;
-  #writing: Promise<void> = Promise.resolve();
+  /** The latest document that was not yet terminal: a job whose final status could not be written fails from it. */
+  #lastOpen: StatusDocument;
+  /** Version of #doc; #written is the last version on disk. */
+  #version = 0;
+  #written = 0;
+  #waiters: Waiter[] = [];
+  #flushing = false;
   #heartbeat: NodeJS.Timeout | undefined;
 
-  constructor(
-    private readonly store: JobStore,
-    initial: StatusDocument,
-    private readonly now: () => Date = () => new Date(),
-  ) {
+  constructor(sink: StatusSink, initial: StatusDocument, options: StatusReporterOptions = {}) {
+    this.#sink = sink;
     this.#doc = initial;
+    this.#lastOpen = initial;
+    this.#now = options.now ?? (() => new Date());
+    this.#retryDelaysMs = options.retryDelaysMs ?? RETRY_DELAYS_MS;
   }
 
   get doc(): StatusDocument {
     return this.#doc;
   }
 
-  /** Applies a transition and writes the result; resolves once it is on disk. */
+  get lastOpen(): StatusDocument {
+    return this.#lastOpen;
+  }
+
+  /**
+   * Applies a transition and resolves once this document, or a later one, is on disk. Rejects with a
+   * StatusWriteError when the write still fails after the retries; the change stays applied in memory and goes
+   * to disk with the next successful write.
+   */
   update(transition: (doc: StatusDocument, now: Date) => StatusDocument): Promise<void> {
-    this.#doc = transition(this.#doc, this.now());
-    const snapshot = this.#doc;
-    this.#writing = this.#writing.then(() => this.store.writeStatus(snapshot));
-    return this.#writing;
+    this.#doc = transition(this.#doc, this.#now());
+    if (!isTerminal(this.#doc.status)) this.#lastOpen = this.#doc;
+    const version = ++this.#version;
+    const written = new Promise<void>((resolve, reject) => this.#waiters.push({ version, resolve, reject }));
+    void this.#flush();
+    return written;
   }
 
   startHeartbeat(intervalMs: number): void {
     this.#heartbeat = setInterval(() => {
       if (this.#doc.status !== "running") return;
       this.update((doc, now) => markProgress(doc, {}, now)).catch(() => {
-        // A missed beat is retried on the next tick; a lasting failure shows as a stale heartbeat.
+        // The next beat writes again; a volume that stays broken shows as a stale heartbeat to the API.
       });
     }, intervalMs);
     this.#heartbeat.unref();
@@ -43,5 +89,49 @@ export class StatusReporter {
   stopHeartbeat(): void {
     if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
     this.#heartbeat = undefined;
+  }
+
+  /** The one writer: writes the latest document until what is on disk is current, retrying failed writes. */
+  async #flush(): Promise<void> {
+    if (this.#flushing) return;
+    this.#flushing = true;
+    try {
+      let failures = 0;
+      while (this.#written < this.#version) {
+        const version = this.#version;
+        try {
+          await this.#sink.writeStatus(this.#doc);
+        } catch (error) {
+          const delay = this.#retryDelaysMs[failures++];
+          if (delay !== undefined) {
+            await sleep(delay);
+            continue;
+          }
+          // Everyone waiting is told; a later update starts afresh.
+          const failure = new StatusWriteError(`status.json could not be written: ${errorMessage(error)}`, {
+            cause: error,
+          });
+          this.#settle(
+            () => true,
+            (w) => w.reject(failure),
+          );
+          return;
+        }
+        failures = 0;
+        this.#written = version;
+        this.#settle(
+          (w) => w.version <= version,
+          (w) => w.resolve(),
+        );
+      }
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  #settle(which: (w: Waiter) => boolean, action: (w: Waiter) => void): void {
+    const settled = this.#waiters.filter(which);
+    this.#waiters = this.#waiters.filter((w) => !which(w));
+    for (const waiter of settled) action(waiter);
   }
 }
