@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { pino, type DestinationStream, type Logger } from "pino";
 import type { LogLevel } from "../config/config-schema.js";
@@ -45,8 +46,18 @@ export function createLogger(options: LoggerOptions): Logger {
       { level: options.consoleLevel, stream: console },
       {
         level: options.file.level,
-        stream: pino.destination({ dest: path.join(options.file.dir, `${options.name}.log`), mkdir: true }),
+        stream: pino.destination({ dest: openLogFile(options.file.dir, options.name), sync: false }),
       },
     ]),
   );
+}
+
+/**
+ * Opens <dir>/<name>.log before the logger uses it. A destination given a path opens it asynchronously, and a
+ * process that exits before then (a bad config found at start-up) died on pino's exit flush with a stack trace;
+ * an unwritable log directory is also reported here, at once.
+ */
+function openLogFile(dir: string, name: string): number {
+  fs.mkdirSync(dir, { recursive: true });
+  return fs.openSync(path.join(dir, `${name}.log`), "a");
 }

@@ -1,7 +1,8 @@
 import path from "node:path";
 import gdal from "gdal-async";
 import { z } from "zod";
-import { isJobId } from "../jobs/job-store.js";
+import { errorMessage } from "../common/errors.js";
+import { CorruptJobError, isJobId, JobNotFoundError } from "../jobs/job-store.js";
 import { createLogger } from "../logging/create-logger.js";
 import { runJob } from "./run-job.js";
 
@@ -44,7 +45,7 @@ function checkProjection(projection: string): { ok: boolean; detail: string } {
     if (!srs.isProjected()) return { ok: false, detail: "is not a projected coordinate system" };
     return { ok: true, detail: srs.toProj4() };
   } catch (error) {
-    return { ok: false, detail: `GDAL cannot read it: ${(error as Error).message}` };
+    return { ok: false, detail: `GDAL cannot read it: ${errorMessage(error)}` };
   }
 }
 
@@ -57,9 +58,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(
-      `worker failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    // A job directory that is not there or not readable is said in one line; anything else is a bug: its stack.
+    const known = error instanceof JobNotFoundError || error instanceof CorruptJobError;
+    const text = known || !(error instanceof Error) ? errorMessage(error) : (error.stack ?? error.message);
+    process.stderr.write(`worker failed: ${text}\n`);
     process.exitCode = 1;
   },
 );

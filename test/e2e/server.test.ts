@@ -215,5 +215,24 @@ describe("start-up with a bad config", () => {
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(message);
+    // The message alone: no stack trace, no second error from the logger on the way out.
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/^\s+at |sonic boom/m);
+  });
+
+  it("exits with the message alone when the log file is in use (LOGGING_DIR set)", async () => {
+    sandbox = await createSandbox({ scenes: [] });
+    const text = await fs.readFile(sandbox.configPath, "utf8");
+    const lines = text.split("\n").filter((l) => !l.startsWith("AUTH_DISABLED:"));
+    lines.push(`LOGGING_DIR: ${path.join(sandbox.root, "logs")}`);
+    await fs.writeFile(sandbox.configPath, lines.join("\n"));
+    const result = spawnSync(process.execPath, [BUILT_SERVER, "--config", sandbox.configPath], {
+      encoding: "utf8",
+      timeout: 30_000,
+      env: { ...process.env, PORT: "0", API_KEYS_FILE: "" },
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/API_KEYS_FILE: is required/);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
   });
 });
