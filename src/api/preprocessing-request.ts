@@ -3,9 +3,9 @@ import type { Config } from "../config/config.js";
 import { parseLandsatSceneId, SceneIdError } from "../imagery/landsat-scene-id.js";
 import { ProductSchema } from "../config/config-schema.js";
 import { ReflectanceTypeSchema, ResamplingSchema, type JobRequest } from "../jobs/job-spec.js";
-import { ClipSchema } from "../pipeline/area-of-interest.js";
-import { productsForLevel } from "../pipeline/products.js";
-import { MaskFlagSchema } from "../pipeline/qa-mask.js";
+import { ClipSchema } from "../common/area-of-interest.js";
+import { productsForLevel } from "../imagery/landsat-products.js";
+import { MaskFlagSchema } from "../common/mask-flags.js";
 import { JobStateSchema } from "../jobs/status-document.js";
 
 // What POST /agricarta/preprocessing accepts. Scene ids must be real Landsat ids, which also keeps path tricks

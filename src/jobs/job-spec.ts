@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { LandsatBandSchema, ProductSchema } from "../config/config-schema.js";
-import { ClipSchema } from "../pipeline/area-of-interest.js";
-import { MaskFlagSchema } from "../pipeline/qa-mask.js";
-import { RESAMPLING_METHODS } from "../pipeline/resampling.js";
+import { ClipSchema } from "../common/area-of-interest.js";
+import { MaskFlagSchema } from "../common/mask-flags.js";
+import { RESAMPLING_METHODS } from "../common/resampling.js";
 
 // job.json: the validated request plus every parameter the worker needs, resolved from the config when the job
 // was accepted. Written once by the API; the worker reads nothing else, so a config change never alters a job

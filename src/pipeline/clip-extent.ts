@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import gdal from "gdal-async";
-import { clipGeometry, type Clip } from "./area-of-interest.js";
+import { clipGeometry, type Clip } from "../common/area-of-interest.js";
 import type { Extent, Grid } from "./grid.js";
 
 // Cutting a scene to the area of interest: the grid extent that covers the AOI (pixel edges on the grid), and

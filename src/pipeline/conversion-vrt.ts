@@ -3,7 +3,7 @@ import path from "node:path";
 import gdal from "gdal-async";
 import { escapeXml } from "./escape-xml.js";
 import { uint16LookupTable } from "./lookup-table.js";
-import type { BandConversion } from "./products.js";
+import type { BandConversion } from "./band-conversion.js";
 
 // A band's product as a virtual raster: GDAL reads the DNs and applies scale and offset (or a lookup table)
 // on the fly, treating DN 0 as fill, so the conversion costs nothing beyond the warp that reads it. A QA mask,

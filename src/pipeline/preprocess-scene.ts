@@ -1,14 +1,13 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { LandsatBand, Product } from "../config/config-schema.js";
-import { bandFile, type LandsatMetadata } from "../imagery/landsat-metadata.js";
+import type { LandsatBand } from "../config/config-schema.js";
 import { conversionVrt } from "./conversion-vrt.js";
-import type { Clip } from "./area-of-interest.js";
+import type { Clip } from "../common/area-of-interest.js";
 import { writeMaskOutput } from "./mask-output.js";
-import { maskBandXml, maskPredicate, type MaskFlag } from "./qa-mask.js";
+import { maskBandXml } from "./qa-mask.js";
 import { intersectExtents, prepareCutline } from "./clip-extent.js";
 import { commonExtent, coveringExtent, projectedExtent, type Extent, type Grid } from "./grid.js";
-import { bandConversion, type BandConversion, type ReflectanceType } from "./products.js";
+import type { BandPlan, QaMask, SceneOutput, SceneResult } from "./scene-output.js";
 import { writeSceneStack } from "./scene-stack.js";
 import {
   cogArguments,
@@ -24,12 +23,10 @@ import {
 
 export interface PreprocessSceneOptions {
   readonly sceneId: string;
-  /** The folder holding the scene's files (staged copy or the volume itself). */
-  readonly sceneDir: string;
-  readonly metadata: LandsatMetadata;
-  readonly bands: readonly LandsatBand[];
-  readonly product: Product;
-  readonly reflectanceType: ReflectanceType;
+  /** Each band: where its pixels are read and how they become the stored quantity (the sensor's plan). */
+  readonly bands: readonly BandPlan[];
+  /** The scene's quality file and which of its values drop a pixel in every band. */
+  readonly qaMask?: QaMask | undefined;
   readonly resampling: Resampling;
   /** Every band on one extent: the footprint common to all of them. */
   readonly resampClip: boolean;
@@ -37,9 +34,7 @@ export interface PreprocessSceneOptions {
   readonly outputRoot: string;
   readonly grid: Grid;
   readonly threads: number;
-  /** QA flags whose pixels become nodata in every band (fill always does). */
-  readonly mask?: readonly MaskFlag[] | undefined;
-  /** Also write the mask as <scene_id>_qa_mask.tif (needs mask). */
+  /** Also write the mask as <scene_id>_qa_mask.tif (needs qaMask). */
   readonly maskOutput?: boolean | undefined;
   /** Cut every band to this area of interest (EPSG:4326). */
   readonly clip?: Clip | undefined;
@@ -47,38 +42,11 @@ export interface PreprocessSceneOptions {
   readonly onBand?: (band: LandsatBand) => Promise<void> | void;
 }
 
-export interface SceneOutput {
-  readonly band: LandsatBand;
-  /** Relative to outputRoot. */
-  readonly file: string;
-  readonly conversion: BandConversion;
-  /** Exactly how the band was warped and written (gdalwarp and gdal_translate arguments), for provenance. */
-  readonly gdalArguments: { readonly warp: readonly string[]; readonly cog: readonly string[] };
-}
-
-export interface SceneResult {
-  readonly outputs: SceneOutput[];
-  /** The multi-band VRT of the scene, relative to outputRoot; only when the bands share an extent. */
-  readonly stack: string | undefined;
-  /** The QA mask output, relative to outputRoot, when asked for. */
-  readonly mask: string | undefined;
-}
-
-/** Everything that can fail on the metadata is checked before any pixel is read. */
+/** Runs a scene's plan: every band warped onto the job grid and written as a COG, nothing read before. */
 export async function preprocessScene(options: PreprocessSceneOptions): Promise<SceneResult> {
-  const plan: BandPlan[] = options.bands.map((band) => ({
-    band,
-    source: path.join(options.sceneDir, bandFile(options.metadata, band)),
-    conversion: bandConversion(options.metadata, band, options.product, options.reflectanceType),
-  }));
+  const plan = options.bands;
+  const qaMask = options.qaMask;
   const { grid } = options;
-  const qaMask =
-    options.mask === undefined
-      ? undefined
-      : {
-          file: path.join(options.sceneDir, options.metadata.qaPixelFile ?? ""),
-          drop: maskPredicate(options.metadata, options.mask),
-        };
   const shared = options.resampClip
     ? sharedExtent(
         plan.map((p) => p.source),
@@ -120,18 +88,6 @@ export async function preprocessScene(options: PreprocessSceneOptions): Promise<
 /** A scene that lies wholly outside the job's area of interest: reported, not processed. */
 export class OutsideAreaOfInterestError extends Error {
   override readonly name = "OutsideAreaOfInterestError";
-}
-
-/** The scene's QA file and which of its values drop a pixel. */
-interface QaMask {
-  readonly file: string;
-  readonly drop: (qa: number) => boolean;
-}
-
-interface BandPlan {
-  readonly band: LandsatBand;
-  readonly source: string;
-  readonly conversion: BandConversion;
 }
 
 async function processBands(

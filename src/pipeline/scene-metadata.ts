@@ -4,19 +4,28 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import gdal from "gdal-async";
 import type { Product } from "../config/config-schema.js";
-import type { LandsatMetadata } from "../imagery/landsat-metadata.js";
 import { writeFileAtomic } from "../common/atomic-write.js";
 import type { Grid } from "./grid.js";
-import type { SceneOutput } from "./preprocess-scene.js";
+import type { SceneOutput } from "./scene-output.js";
 import { stacItem, type StacAssetInput } from "./stac-item.js";
 
 // Per processed scene: output/metadata/<scene_id>.json (what was made, from what, how) and a STAC Item
 // (<scene_id>.stac.json) that catalogues and notebooks can read.
 
+/** What the metadata and STAC Item say of the scene itself, from the sensor's metadata reader. */
+export interface SceneDescription {
+  readonly productId: string;
+  readonly processingLevel: string;
+  /** ISO 8601 acquisition time. */
+  readonly acquiredAt: string;
+  /** Degrees above the horizon. */
+  readonly sunElevation: number;
+}
+
 export interface SceneMetadataInput {
   readonly jobId: string;
   readonly sceneId: string;
-  readonly metadata: LandsatMetadata;
+  readonly metadata: SceneDescription;
   readonly product: Product;
   readonly grid: Grid;
   /** output/preprocess and output/metadata of the job. */

@@ -3,7 +3,7 @@ import path from "node:path";
 import gdal from "gdal-async";
 import { writeFileAtomic } from "../common/atomic-write.js";
 import { escapeXml } from "./escape-xml.js";
-import type { SceneOutput } from "./preprocess-scene.js";
+import type { SceneOutput } from "./scene-output.js";
 
 // A multi-band VRT per scene (<scene_id>_stack.vrt beside its bands), so a user opens one file in QGIS or a
 // notebook and gets every band, named and scaled. It needs the bands on one extent (resamp_clip).

@@ -3,12 +3,12 @@ import fs from "node:fs/promises";
 import gdal from "gdal-async";
 import { escapeXml } from "./escape-xml.js";
 import type { Extent, Grid } from "./grid.js";
-import type { Resampling } from "./resampling.js";
+import type { Resampling } from "../common/resampling.js";
 
 // One band onto the job grid, written as a Cloud-Optimized GeoTIFF. The product conversion is virtual (it
 // happens as the warp reads), the warp runs once with every thread, and the COG is written from its result.
 
-export type { Resampling } from "./resampling.js";
+export type { Resampling } from "../common/resampling.js";
 
 export interface WarpOptions {
   readonly grid: Grid;

@@ -13,10 +13,11 @@ import { isTerminal } from "../jobs/status-document.js";
 import type { WorkerFigures } from "../jobs/worker-figures.js";
 import { markFailed, markFinished, markProgress, markRunning, updateScene } from "../jobs/transitions.js";
 import type { Logger } from "../logging/create-logger.js";
+import { landsatScenePlan } from "../imagery/landsat-scene-plan.js";
 import { OutsideAreaOfInterestError, preprocessScene } from "../pipeline/preprocess-scene.js";
 import { writeQuicklook } from "../pipeline/quicklook.js";
 import { writeSceneMetadata } from "../pipeline/scene-metadata.js";
-import { DEFAULT_RESAMPLING } from "../pipeline/resampling.js";
+import { DEFAULT_RESAMPLING } from "../common/resampling.js";
 import { publishJob } from "./publish-job.js";
 import { StatusReporter } from "./status-reporter.js";
 
@@ -152,23 +153,25 @@ async function processJob(
     try {
       const metadata = readLandsatMetadata(await readMtl(dir, id));
       const grid = { projection: resolved.projection, resolution: request.resolution };
-      const result = await preprocessScene({
-        sceneId: id,
-        sceneDir: dir,
-        metadata,
-        bands: resolved.bands,
-        product,
-        reflectanceType: request.reflectance_type ?? "int16",
-        resampling: request.resampling ?? DEFAULT_RESAMPLING,
-        resampClip: resolved.resampClip,
-        outputRoot,
-        grid,
-        threads: request.cores,
-        clip: request.clip,
-        mask: request.mask,
-        maskOutput: request.mask_output,
-        onBand: (band) => advance(1, `${id} ${band} done`),
-      });
+      const result = await preprocessScene(
+        landsatScenePlan({
+          sceneId: id,
+          sceneDir: dir,
+          metadata,
+          bands: resolved.bands,
+          product,
+          reflectanceType: request.reflectance_type ?? "int16",
+          resampling: request.resampling ?? DEFAULT_RESAMPLING,
+          resampClip: resolved.resampClip,
+          outputRoot,
+          grid,
+          threads: request.cores,
+          clip: request.clip,
+          mask: request.mask,
+          maskOutput: request.mask_output,
+          onBand: (band) => advance(1, `${id} ${band} done`),
+        }),
+      );
       const metadataFiles = await writeSceneMetadata({
         jobId: spec.jobId,
         sceneId: id,

@@ -5,8 +5,9 @@ import gdal from "gdal-async";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readLandsatMetadata } from "../../../src/imagery/landsat-metadata.js";
 import { readMtl } from "../../../src/imagery/mtl.js";
-import { ClipSchema, type Clip } from "../../../src/pipeline/area-of-interest.js";
+import { ClipSchema, type Clip } from "../../../src/common/area-of-interest.js";
 import { OutsideAreaOfInterestError, preprocessScene } from "../../../src/pipeline/preprocess-scene.js";
+import { landsatScenePlan } from "../../../src/imagery/landsat-scene-plan.js";
 import { ALBERS_CANADA, SCENES, SHARED_STORAGE } from "../../helpers/paths.js";
 
 // Cutting scenes to an area of interest on the real Level-2 scene of path 17 / row 36 (about 84.1-81.6 W,
@@ -34,20 +35,22 @@ beforeAll(async () => {
 afterAll(() => fs.rm(out, { recursive: true, force: true }));
 
 async function clipTo(clip: Clip, root: string) {
-  return preprocessScene({
-    sceneId: SCENES.l2.id,
-    sceneDir: dir,
-    metadata: readLandsatMetadata(await readMtl(dir, SCENES.l2.id)),
-    bands: ["B4"],
-    product: "sr",
-    reflectanceType: "int16",
-    resampling: "bilinear",
-    resampClip: true,
-    outputRoot: path.join(out, root),
-    grid,
-    threads: 2,
-    clip,
-  });
+  return preprocessScene(
+    landsatScenePlan({
+      sceneId: SCENES.l2.id,
+      sceneDir: dir,
+      metadata: readLandsatMetadata(await readMtl(dir, SCENES.l2.id)),
+      bands: ["B4"],
+      product: "sr",
+      reflectanceType: "int16",
+      resampling: "bilinear",
+      resampClip: true,
+      outputRoot: path.join(out, root),
+      grid,
+      threads: 2,
+      clip,
+    }),
+  );
 }
 
 function toGrid(lon: number, lat: number): { x: number; y: number } {

@@ -7,6 +7,7 @@ import { readLandsatMetadata } from "../../../src/imagery/landsat-metadata.js";
 import { readMtl } from "../../../src/imagery/mtl.js";
 import { commonExtent } from "../../../src/pipeline/grid.js";
 import { preprocessScene } from "../../../src/pipeline/preprocess-scene.js";
+import { landsatScenePlan } from "../../../src/imagery/landsat-scene-plan.js";
 import { ALBERS_CANADA, fixtureSceneDir, SCENES } from "../../helpers/paths.js";
 
 // One grid per job: every band of every scene on multiples of the resolution; with resamp_clip, one extent.
@@ -36,19 +37,21 @@ async function run(
   bands: readonly ("B4" | "B8")[] = ["B4", "B8"],
 ) {
   const dir = fixtureSceneDir(scene);
-  const outputs = await preprocessScene({
-    sceneId: scene.id,
-    sceneDir: dir,
-    metadata: readLandsatMetadata(await readMtl(dir, scene.id)),
-    bands,
-    product: "dn",
-    reflectanceType: "int16",
-    resampling: "bilinear",
-    resampClip,
-    outputRoot: path.join(out, root),
-    grid,
-    threads: 2,
-  });
+  const outputs = await preprocessScene(
+    landsatScenePlan({
+      sceneId: scene.id,
+      sceneDir: dir,
+      metadata: readLandsatMetadata(await readMtl(dir, scene.id)),
+      bands,
+      product: "dn",
+      reflectanceType: "int16",
+      resampling: "bilinear",
+      resampClip,
+      outputRoot: path.join(out, root),
+      grid,
+      threads: 2,
+    }),
+  );
   return outputs.outputs.map((o) => shape(path.join(out, root, o.file)));
 }
 

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readLandsatMetadata } from "../../../src/imagery/landsat-metadata.js";
 import { readMtl } from "../../../src/imagery/mtl.js";
 import { preprocessScene } from "../../../src/pipeline/preprocess-scene.js";
-import type { MaskFlag } from "../../../src/pipeline/qa-mask.js";
+import { landsatScenePlan } from "../../../src/imagery/landsat-scene-plan.js";
+import type { MaskFlag } from "../../../src/common/mask-flags.js";
 import { ALBERS_CANADA, fixtureSceneDir, SCENES } from "../../helpers/paths.js";
 
 // QA masking on the real Collection 1 scene (about a quarter cloud): every pixel the BQA marks as cloud or
@@ -37,21 +38,23 @@ function read(file: string): { transform: number[]; x: number; y: number; pixels
 
 async function maskScene(mask: readonly MaskFlag[], outputRoot: string, maskOutput = false) {
   const metadata = readLandsatMetadata(await readMtl(dir, SCENES.l1.id));
-  const result = await preprocessScene({
-    sceneId: SCENES.l1.id,
-    sceneDir: dir,
-    metadata,
-    bands: ["B4"],
-    product: "toa",
-    reflectanceType: "int16",
-    resampling: "near",
-    resampClip: true,
-    outputRoot,
-    grid: { projection: ALBERS_CANADA, resolution: 900 },
-    threads: 2,
-    mask,
-    maskOutput,
-  });
+  const result = await preprocessScene(
+    landsatScenePlan({
+      sceneId: SCENES.l1.id,
+      sceneDir: dir,
+      metadata,
+      bands: ["B4"],
+      product: "toa",
+      reflectanceType: "int16",
+      resampling: "near",
+      resampClip: true,
+      outputRoot,
+      grid: { projection: ALBERS_CANADA, resolution: 900 },
+      threads: 2,
+      mask,
+      maskOutput,
+    }),
+  );
   return { metadata, result };
 }
 

@@ -15,7 +15,9 @@ import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
 let sandbox: Sandbox;
 let store: JobStore;
 const logger = createLogger({ name: "test-worker", consoleLevel: "fatal" });
-const write = JobStore.prototype.writeStatus;
+// The real method, kept before it is spied on; called with its store.
+// eslint-disable-next-line @typescript-eslint/unbound-method
+const realWriteStatus = JobStore.prototype.writeStatus;
 
 beforeAll(async () => {
   sandbox = await createSandbox({ scenes: [] });
@@ -33,7 +35,7 @@ function failWrites(failing: (doc: StatusDocument, attempt: number) => boolean):
         Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" }),
       );
     }
-    return write.call(this, doc);
+    return realWriteStatus.call(this, doc);
   });
 }
 

@@ -1,32 +1,14 @@
 import type { LandsatBand, Product } from "../config/config-schema.js";
-import { isLevel2, type LandsatMetadata } from "../imagery/landsat-metadata.js";
+import {
+  float,
+  reflectance,
+  type BandConversion,
+  type ReflectanceType,
+} from "../pipeline/band-conversion.js";
+import { isLevel2, type LandsatMetadata } from "./landsat-metadata.js";
 
-// Which linear conversion turns a band's DNs into the requested product, and how the result is stored.
-// Every product here is linear per band (value = scale * DN + offset), so GDAL applies it while reading
-// (a VRT source's ScaleRatio/ScaleOffset) and no JavaScript touches the pixels.
-
-/** How reflectance is stored: Int16 scaled by 1e-4 (compact, exact to 0.5e-4) or Float32. */
-export type ReflectanceType = "int16" | "float32";
-
-export const REFLECTANCE_SCALE = 1e-4;
-export const INT16_NODATA = -32768;
-export const FLOAT32_NODATA = -9999;
-
-export interface BandConversion {
-  /** What the file holds, for names and descriptions: dn, radiance, toa, sr, bt (brightness temperature), st. */
-  readonly quantity: "dn" | "radiance" | "toa" | "sr" | "bt" | "st";
-  readonly description: string;
-  readonly units: string;
-  /** Stored value = scale * DN + offset; undefined for dn (copied as is) and for non-linear quantities. */
-  readonly linear: { readonly scale: number; readonly offset: number } | undefined;
-  /** A non-linear quantity (brightness temperature) as a function of the integer DN, applied as a lookup table. */
-  readonly perDn?: ((dn: number) => number) | undefined;
-  /** GDAL data type of the stored values; undefined keeps the source's. */
-  readonly dataType: "Int16" | "Float32" | undefined;
-  readonly nodata: number;
-  /** Physical value = stored * unscale.scale + unscale.offset, written into the file for GDAL and rasterio. */
-  readonly unscale: { readonly scale: number; readonly offset: number } | undefined;
-}
+// Landsat 8/9 products from the MTL's coefficients: radiance, TOA reflectance and brightness temperature
+// (Level-1), surface reflectance and temperature (Level-2), or the DNs themselves.
 
 /** A product the scene cannot give; the scene fails with this message. */
 export class ProductError extends Error {
@@ -108,42 +90,4 @@ export function bandConversion(
       return reflectance("sr", `${band} surface reflectance`, mult, add, reflectanceType);
     }
   }
-}
-
-function float(
-  quantity: BandConversion["quantity"],
-  description: string,
-  units: string,
-  scale: number,
-  offset: number,
-): BandConversion {
-  return {
-    quantity,
-    description,
-    units,
-    linear: { scale, offset },
-    dataType: "Float32",
-    nodata: FLOAT32_NODATA,
-    unscale: undefined,
-  };
-}
-
-function reflectance(
-  quantity: "toa" | "sr",
-  description: string,
-  scale: number,
-  offset: number,
-  type: ReflectanceType,
-): BandConversion {
-  if (type === "float32") return float(quantity, description, "1", scale, offset);
-  // Stored as round(rho / 1e-4): the conversion writes rho * 1e4 directly.
-  return {
-    quantity,
-    description,
-    units: "1",
-    linear: { scale: scale / REFLECTANCE_SCALE, offset: offset / REFLECTANCE_SCALE },
-    dataType: "Int16",
-    nodata: INT16_NODATA,
-    unscale: { scale: REFLECTANCE_SCALE, offset: 0 },
-  };
 }

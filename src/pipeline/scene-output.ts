@@ -1,0 +1,35 @@
+import type { LandsatBand } from "../config/config-schema.js";
+import type { BandConversion } from "./band-conversion.js";
+
+// What goes into a scene's run of the pipeline (a plan of bands, made by the sensor) and what comes out of it.
+
+/** One band of a scene's plan. */
+export interface BandPlan {
+  readonly band: LandsatBand;
+  /** The file (or GDAL dataset name) its pixels are read from. */
+  readonly source: string;
+  readonly conversion: BandConversion;
+}
+
+/** The scene's quality file and which of its values drop a pixel. */
+export interface QaMask {
+  readonly file: string;
+  readonly drop: (qa: number) => boolean;
+}
+
+export interface SceneOutput {
+  readonly band: LandsatBand;
+  /** Relative to outputRoot. */
+  readonly file: string;
+  readonly conversion: BandConversion;
+  /** Exactly how the band was warped and written (gdalwarp and gdal_translate arguments), for provenance. */
+  readonly gdalArguments: { readonly warp: readonly string[]; readonly cog: readonly string[] };
+}
+
+export interface SceneResult {
+  readonly outputs: SceneOutput[];
+  /** The multi-band VRT of the scene, relative to outputRoot; only when the bands share an extent. */
+  readonly stack: string | undefined;
+  /** The QA mask output, relative to outputRoot, when asked for. */
+  readonly mask: string | undefined;
+}
