@@ -1,8 +1,6 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
-import { load as loadYaml } from "js-yaml";
 import { z } from "zod";
-import { describeIssues, toFieldIssues } from "../common/zod-issues.js";
+import { readYamlFile } from "../common/yaml-file.js";
 
 // Bearer API keys. The keys file (mounted from a Kubernetes Secret, never the ConfigMap) holds only SHA-256
 // digests: API keys are 256-bit random strings, so a plain digest cannot be reversed and needs no salt or slow
@@ -89,21 +87,10 @@ export class ApiKeys {
 
 /** Reads and validates a keys file; errors name the file and the field. */
 export function loadApiKeys(file: string): ApiKeys {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (cause) {
-    throw new ApiKeysError(`cannot read API keys file ${file}: ${(cause as Error).message}`, { cause });
-  }
-  let document: unknown;
-  try {
-    document = loadYaml(text, { filename: file });
-  } catch (cause) {
-    throw new ApiKeysError(`API keys file ${file} is not valid YAML: ${(cause as Error).message}`, { cause });
-  }
-  const parsed = KeysFileSchema.safeParse(document);
-  if (!parsed.success) {
-    throw new ApiKeysError(`invalid API keys file ${file}: ${describeIssues(toFieldIssues(parsed.error))}`);
-  }
-  return new ApiKeys(parsed.data.keys);
+  const { keys } = readYamlFile(file, KeysFileSchema, {
+    name: "API keys file",
+    invalid: "invalid API keys file",
+    error: ApiKeysError,
+  });
+  return new ApiKeys(keys);
 }

@@ -1,8 +1,6 @@
-import fs from "node:fs";
 import path from "node:path";
-import { load as loadYaml } from "js-yaml";
 import { z } from "zod";
-import { describeIssues, toFieldIssues } from "../common/zod-issues.js";
+import { readYamlFile } from "../common/yaml-file.js";
 import { ConfigSchema } from "./config-schema.js";
 import { resolveConfig, type Config } from "./config.js";
 
@@ -15,29 +13,15 @@ const PortSchema = z.coerce.number().int().min(0).max(65_535);
 
 /** Reads, parses and validates config.yaml once; the result is frozen. */
 export function loadConfig(configPath: string, env: Readonly<Record<string, string | undefined>>): Config {
-  let text: string;
-  try {
-    text = fs.readFileSync(configPath, "utf8");
-  } catch (cause) {
-    throw new ConfigError(`cannot read config file ${configPath}: ${(cause as Error).message}`, { cause });
-  }
-  let document: unknown;
-  try {
-    document = loadYaml(text, { filename: configPath });
-  } catch (cause) {
-    throw new ConfigError(`config file ${configPath} is not valid YAML: ${(cause as Error).message}`, {
-      cause,
-    });
-  }
-  if (document === null || typeof document !== "object" || Array.isArray(document)) {
-    throw new ConfigError(`config file ${configPath} must hold a mapping of keys (ROOT_DIR, PARAMS, ...)`);
-  }
-  const parsed = ConfigSchema.safeParse(document);
-  if (!parsed.success) {
-    throw new ConfigError(`invalid config ${configPath}: ${describeIssues(toFieldIssues(parsed.error))}`, {
-      cause: parsed.error,
-    });
-  }
+  const raw = readYamlFile(
+    configPath,
+    ConfigSchema,
+    { name: "config file", invalid: "invalid config", error: ConfigError },
+    (document) =>
+      document === null || typeof document !== "object" || Array.isArray(document)
+        ? "must hold a mapping of keys (ROOT_DIR, PARAMS, ...)"
+        : undefined,
+  );
   let port: string | undefined;
   if (env["PORT"] !== undefined && env["PORT"] !== "") {
     const checked = PortSchema.safeParse(env["PORT"]);
@@ -45,12 +29,12 @@ export function loadConfig(configPath: string, env: Readonly<Record<string, stri
     port = String(checked.data);
   }
   const keysFile = env["API_KEYS_FILE"] === "" ? undefined : env["API_KEYS_FILE"];
-  if (parsed.data.AUTH_DISABLED && (parsed.data.API_KEYS_FILE ?? keysFile) !== undefined) {
+  if (raw.AUTH_DISABLED && (raw.API_KEYS_FILE ?? keysFile) !== undefined) {
     throw new ConfigError(
       `invalid config ${configPath}: AUTH_DISABLED: is true while API_KEYS_FILE is set; choose one`,
     );
   }
-  const config = resolveConfig(parsed.data, configPath, { PORT: port, API_KEYS_FILE: keysFile });
+  const config = resolveConfig(raw, configPath, { PORT: port, API_KEYS_FILE: keysFile });
   const outside = pathsOutsideSharedVolume(config);
   if (outside !== undefined) throw new ConfigError(`invalid config ${configPath}: ${outside}`);
   if (
