@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import gdal from "gdal-async";
 import { writeFileAtomic } from "../common/atomic-write.js";
-import { escapeXml } from "./escape-xml.js";
+import { describeVrtBand } from "./describe-vrt-band.js";
 import type { SceneOutput } from "./scene-output.js";
 
 // A multi-band VRT per scene (<scene_id>_stack.vrt beside its bands), so a user opens one file in QGIS or a
@@ -23,13 +23,7 @@ export async function writeSceneStack(
   // Name sources relative to the stack, so it works wherever the folder is published or copied.
   xml = xml.replaceAll(`relativeToVRT="0">${sceneOut}${path.sep}`, `relativeToVRT="1">`);
   outputs.forEach((output, index) => {
-    const fields = [`<Description>${escapeXml(output.conversion.description)}</Description>`];
-    if (output.conversion.unscale !== undefined) {
-      const { offset, scale } = output.conversion.unscale;
-      fields.push(`<Offset>${offset}</Offset>`, `<Scale>${scale}</Scale>`);
-    }
-    const opening = new RegExp(`(<VRTRasterBand\\b[^>]*\\bband="${index + 1}"[^>]*>)`);
-    xml = xml.replace(opening, `$1\n    ${fields.join("\n    ")}`);
+    xml = describeVrtBand(xml, index + 1, output.conversion);
   });
   await writeFileAtomic(target, xml);
   return target;

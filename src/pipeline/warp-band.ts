@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import gdal from "gdal-async";
-import { escapeXml } from "./escape-xml.js";
+import { describeVrtBand } from "./describe-vrt-band.js";
 import type { Extent, Grid } from "./grid.js";
 import type { Resampling } from "../common/resampling.js";
 
@@ -129,12 +129,7 @@ export async function warpBand(options: WarpBandOptions): Promise<void> {
  */
 function describeVirtualBand(virtual: string, options: WarpBandOptions): void {
   const xml = gdal.vsimem.release(virtual).toString("utf8");
-  const fields = [`<Description>${escapeXml(options.description)}</Description>`];
-  if (options.unscale !== undefined) {
-    fields.push(`<Offset>${options.unscale.offset}</Offset>`, `<Scale>${options.unscale.scale}</Scale>`);
-  }
-  const described = xml.replace(/(<VRTRasterBand\b[^>]*>)/, `$1\n    ${fields.join("\n    ")}`);
-  if (described === xml) throw new Error("the warped VRT has no raster band to describe");
+  const described = describeVrtBand(xml, 1, options);
   gdal.vsimem.set(Buffer.from(described, "utf8"), virtual);
 }
 
