@@ -43,6 +43,8 @@ fs.writeFileSync(
     "CPU_CORES: 2",
     "MAX_CONCURRENT_JOBS: 8",
     `MAX_QUEUED_JOBS: ${SUBMISSIONS + 1}`,
+    // Every client is the one anonymous owner here (authentication off): its own limit must not cut in.
+    `MAX_QUEUED_JOBS_PER_OWNER: ${SUBMISSIONS + 1}`,
     "AUTH_DISABLED: true",
   ].join("\n"),
 );

@@ -9,6 +9,18 @@ export interface WorkerLaunch {
   readonly jobDir: string;
   /** The cores the job asked for: the worker's GDAL threads, and its CPU request on Kubernetes. */
   readonly cores: number;
+  /** Where the worker's own output goes; the job store names these files, the executor writes them. */
+  readonly logs: WorkerLogFiles;
+}
+
+/** The files in a job's directory that receive its worker's own output. */
+export interface WorkerLogFiles {
+  /** Standard output, for an executor that keeps the streams apart (the local one). */
+  readonly stdout: string;
+  /** Standard error, likewise. */
+  readonly stderr: string;
+  /** Both streams in one file, as a pod's log gives them (the Kubernetes executor). */
+  readonly combined: string;
 }
 
 export interface WorkerExit {
@@ -16,6 +28,8 @@ export interface WorkerExit {
   readonly signal: string | undefined;
   /** The executor's own account of how the worker ended, where it has one (Kubernetes' reason). */
   readonly reason?: string | undefined;
+  /** Where to read the worker's own output, in words ("see worker.stderr.log"), when the executor kept it. */
+  readonly logHint?: string | undefined;
 }
 
 /**

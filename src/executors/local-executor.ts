@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
+import { errnoCode } from "../common/errors.js";
 import type { WorkerRecord } from "./worker-record.js";
 import type { Executor, StartedWorker, WorkerExit, WorkerLaunch, WorkerStartup } from "./executor.js";
 
@@ -26,11 +27,11 @@ export class LocalExecutor implements Executor {
     this.#stopGraceMs = options.stopGraceMs ?? 5_000;
   }
 
-  async start({ jobDir }: WorkerLaunch): Promise<StartedWorker> {
+  async start({ jobDir, logs }: WorkerLaunch): Promise<StartedWorker> {
     // The worker writes straight to files it inherits, never through a pipe to this process, so it keeps
     // running (and logging) when the API stops. Node hands an open file stream's descriptor to the child.
-    const stdout = await openLogFile(path.join(jobDir, "worker.stdout.log"));
-    const stderr = await openLogFile(path.join(jobDir, "worker.stderr.log"));
+    const stdout = await openLogFile(logs.stdout);
+    const stderr = await openLogFile(logs.stderr);
     const spawn = () =>
       execa(process.execPath, [this.#workerEntry, jobDir], {
         detached: true,
@@ -53,7 +54,13 @@ export class LocalExecutor implements Executor {
       throw new Error(`could not start the worker: ${result.shortMessage ?? "no process id"}`);
     }
     subprocess.nodeChildProcess.unref();
-    const exited = subprocess.then((result) => ({ exitCode: result.exitCode, signal: result.signal }));
+    // What a worker that dies says last is on its standard error.
+    const logHint = `see ${path.basename(logs.stderr)}`;
+    const exited = subprocess.then((result) => ({
+      exitCode: result.exitCode,
+      signal: result.signal,
+      logHint,
+    }));
     return {
       record: { executor: "local", pid, host: os.hostname(), startedAt: new Date().toISOString() },
       exited,
@@ -110,7 +117,7 @@ function groupExists(pgid: number): boolean {
     process.kill(-pgid, 0);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    return errnoCode(error) === "EPERM";
   }
 }
 
@@ -118,7 +125,7 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pgid, signal);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+    if (errnoCode(error) !== "ESRCH") throw error;
   }
 }
 

@@ -39,6 +39,7 @@ function specBase(jobId: string, owner: string, config: Config, now: Date): Omit
       logLevel: config.logging.consoleLevel,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       staging: config.staging,
+      maxOutputPixels: config.maxOutputPixels,
     },
   };
 }

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
+import { errnoCode } from "../common/errors.js";
 
 // Idempotency-Key records: which job a client's key created, and a fingerprint of the request that created
 // it. One small file per (owner, key) under WORKING_DIR/.idempotency, created with link(2) so that exactly
@@ -51,7 +52,7 @@ export class IdempotencyStore {
       await fs.link(temp, file);
       return { ...record, fresh: true };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      if (errnoCode(error) !== "EEXIST") throw error;
       return { ...RecordSchema.parse(JSON.parse(await fs.readFile(file, "utf8"))), fresh: false };
     } finally {
       await fs.rm(temp, { force: true });
@@ -69,7 +70,7 @@ export class IdempotencyStore {
     try {
       names = await fs.readdir(this.#dir);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return 0;
+      if (errnoCode(error) === "ENOENT") return 0;
       throw error;
     }
     let removed = 0;

@@ -35,8 +35,11 @@ export type JobRequest = z.infer<typeof JobRequestSchema>;
 export const ProcessIdSchema = z.enum(["preprocessing", "echo"]);
 export type ProcessId = z.infer<typeof ProcessIdSchema>;
 
-/** The echo process (OGC API - Processes test suite): returns its string after `pause` seconds. */
-export const MAX_ECHO_PAUSE_SECONDS = 60;
+/**
+ * The echo process (OGC API - Processes test suite): returns its string after `pause` seconds. It holds a real
+ * worker slot meanwhile, so its pause is capped at a few seconds.
+ */
+export const MAX_ECHO_PAUSE_SECONDS = 5;
 export const EchoInputsSchema = z.strictObject({
   stringInput: z.string().max(10_000, "must be at most 10,000 characters"),
   pause: z
@@ -54,7 +57,10 @@ export const SubscriberSchema = z.strictObject({
   inProgressUri: z.url().optional(),
   failedUri: z.url().optional(),
 });
-export type Subscriber = z.infer<typeof SubscriberSchema>;
+
+/** The subscriber as job.json keeps it: plus the base URL of the submitting request, for the callbacks' links. */
+export const StoredSubscriberSchema = SubscriberSchema.extend({ linkBase: z.url().optional() });
+export type Subscriber = z.infer<typeof StoredSubscriberSchema>;
 
 export const JobSpecSchema = z.strictObject({
   jobId: z.uuid(),
@@ -64,9 +70,12 @@ export const JobSpecSchema = z.strictObject({
   process: ProcessIdSchema.default("preprocessing"),
   /** The preprocessing request; absent for echo jobs. */
   request: JobRequestSchema.optional(),
-  /** The echo process's inputs; absent for preprocessing jobs. */
-  echo: EchoInputsSchema.optional(),
-  subscriber: SubscriberSchema.optional(),
+  /**
+   * The echo process's inputs; absent for preprocessing jobs. Read back as they were accepted (a job from
+   * before the pause was capped still loads; the worker caps its pause).
+   */
+  echo: z.strictObject({ stringInput: z.string(), pause: z.number().int().min(0) }).optional(),
+  subscriber: StoredSubscriberSchema.optional(),
   resolved: z.strictObject({
     imageryStorage: z.string(),
     /** Where results are published, relative to imageryStorage. */
@@ -78,6 +87,8 @@ export const JobSpecSchema = z.strictObject({
     logLevel: z.string(),
     heartbeatIntervalMs: z.number().positive(),
     staging: z.enum(["copy", "in_place"]),
+    /** MAX_OUTPUT_PIXELS when the job was accepted (jobs from before it have the default). */
+    maxOutputPixels: z.number().int().positive().default(1_000_000_000),
   }),
 });
 export type JobSpec = z.infer<typeof JobSpecSchema>;

@@ -1,26 +1,16 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../common/atomic-write.js";
+import { errnoCode } from "../common/errors.js";
+import type { WorkerLogFiles } from "../executors/executor.js";
 import { WorkerRecordSchema, type WorkerRecord } from "../executors/worker-record.js";
+import { JobLayout } from "./job-layout.js";
 import { JobSpecSchema, specProblem, type JobSpec } from "./job-spec.js";
 import { WorkerFiguresSchema, type WorkerFigures } from "./worker-figures.js";
 import { isTerminal, StatusDocumentSchema, type JobState, type StatusDocument } from "./status-document.js";
 
-// One directory per job under WORKING_DIR. Shared by the API and the worker: the only code that knows the
-// file names inside a job directory.
-
-export const JOB_FILES = {
-  spec: "job.json",
-  status: "status.json",
-  log: "job_log.txt",
-  worker: "worker.json",
-  imagery: "imagery",
-  output: "output",
-  /** An echo job's outputs. */
-  results: "results.json",
-  /** What the worker measured (scene durations, bytes written), for the API's metrics. */
-  figures: "figures.json",
-} as const;
+// One directory per job under WORKING_DIR. Shared by the API and the worker: with its layout (job-layout.ts),
+// the only code that knows the file names inside a job directory; others ask it for paths.
 
 /** Job ids are UUIDs; version 7 sorts by creation time, so a directory listing is already in job order. */
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -71,19 +61,34 @@ export class JobStore {
     return path.join(this.workingDir, jobId);
   }
 
+  /** The paths inside a job's directory. */
+  layout(jobId: string): JobLayout {
+    return new JobLayout(this.jobDir(jobId));
+  }
+
+  /** Where an executor writes the job's worker's own output. */
+  workerLogFiles(jobId: string): WorkerLogFiles {
+    return this.layout(jobId).workerLogs;
+  }
+
+  /** Removes a job's staged scene copies and archives (nothing when it has none). */
+  async removeStagedImagery(jobId: string): Promise<void> {
+    await fs.rm(this.layout(jobId).imagery, { recursive: true, force: true });
+  }
+
   /** Creates the job directory complete or not at all: it is filled under a hidden name, then renamed. */
   async create(spec: JobSpec, status: StatusDocument): Promise<void> {
     const final = this.jobDir(spec.jobId);
-    const staging = path.join(this.workingDir, `.${spec.jobId}.creating`);
+    const staging = new JobLayout(path.join(this.workingDir, `.${spec.jobId}.creating`));
     await fs.mkdir(this.workingDir, { recursive: true });
-    await fs.mkdir(staging);
+    await fs.mkdir(staging.dir);
     try {
-      await fs.writeFile(path.join(staging, JOB_FILES.spec), json(spec), { flag: "wx" });
-      await writeFileAtomic(path.join(staging, JOB_FILES.status), json(status));
-      await fs.writeFile(path.join(staging, JOB_FILES.log), "", { flag: "wx" });
-      await fs.rename(staging, final);
+      await fs.writeFile(staging.spec, json(spec), { flag: "wx" });
+      await writeFileAtomic(staging.status, json(status));
+      await fs.writeFile(staging.log, "", { flag: "wx" });
+      await fs.rename(staging.dir, final);
     } catch (error) {
-      await fs.rm(staging, { recursive: true, force: true });
+      await fs.rm(staging.dir, { recursive: true, force: true });
       throw error;
     }
   }
@@ -106,7 +111,7 @@ export class JobStore {
   }
 
   async readSpec(jobId: string): Promise<JobSpec> {
-    const parsed = JobSpecSchema.safeParse(await this.#readJson(jobId, JOB_FILES.spec));
+    const parsed = JobSpecSchema.safeParse(await this.#readJson(jobId, "spec"));
     if (!parsed.success)
       throw new CorruptJobError(`job ${jobId}: job.json is invalid`, { cause: parsed.error });
     const problem = specProblem(parsed.data);
@@ -125,7 +130,7 @@ export class JobStore {
   async readStatus(jobId: string): Promise<StatusDocument> {
     const cached = this.#finished.get(jobId);
     if (cached !== undefined) return cached;
-    const parsed = StatusDocumentSchema.safeParse(await this.#readJson(jobId, JOB_FILES.status));
+    const parsed = StatusDocumentSchema.safeParse(await this.#readJson(jobId, "status"));
     if (!parsed.success)
       throw new CorruptJobError(`job ${jobId}: status.json is invalid`, { cause: parsed.error });
     if (isTerminal(parsed.data.status)) this.#finished.set(jobId, parsed.data);
@@ -133,28 +138,38 @@ export class JobStore {
   }
 
   async writeStatus(doc: StatusDocument): Promise<void> {
-    await writeFileAtomic(path.join(this.jobDir(doc.jobID), JOB_FILES.status), json(doc));
+    await writeFileAtomic(this.layout(doc.jobID).status, json(doc));
     if (isTerminal(doc.status)) this.#finished.set(doc.jobID, doc);
   }
 
   async appendLog(jobId: string, lines: readonly string[]): Promise<void> {
     if (lines.length === 0) return;
-    await fs.appendFile(path.join(this.jobDir(jobId), JOB_FILES.log), lines.map((l) => `${l}\n`).join(""));
+    await fs.appendFile(this.layout(jobId).log, lines.map((l) => `${l}\n`).join(""));
   }
 
   /** The worker's figures.json; undefined when it wrote none (echo jobs, jobs that died). */
   async readFigures(jobId: string): Promise<WorkerFigures | undefined> {
     try {
-      return WorkerFiguresSchema.parse(await this.#readJson(jobId, JOB_FILES.figures));
+      return WorkerFiguresSchema.parse(await this.#readJson(jobId, "figures"));
     } catch {
       return undefined;
     }
   }
 
+  /** The worker leaves its figures for the API's metrics, once the job's work is done. */
+  async writeFigures(jobId: string, figures: WorkerFigures): Promise<void> {
+    await writeFileAtomic(this.layout(jobId).figures, `${JSON.stringify(figures)}\n`);
+  }
+
+  /** An echo job's worker writes its outputs. */
+  async writeResults(jobId: string, results: unknown): Promise<void> {
+    await writeFileAtomic(this.layout(jobId).results, `${JSON.stringify(results)}\n`);
+  }
+
   /** An echo job's results.json, as written by its worker. */
   async readResults(jobId: string): Promise<string> {
     try {
-      return await fs.readFile(path.join(this.jobDir(jobId), JOB_FILES.results), "utf8");
+      return await fs.readFile(this.layout(jobId).results, "utf8");
     } catch (error) {
       throw notFoundOr(jobId, error);
     }
@@ -162,20 +177,20 @@ export class JobStore {
 
   async readLog(jobId: string): Promise<string> {
     try {
-      return await fs.readFile(path.join(this.jobDir(jobId), JOB_FILES.log), "utf8");
+      return await fs.readFile(this.layout(jobId).log, "utf8");
     } catch (error) {
       throw notFoundOr(jobId, error);
     }
   }
 
   async writeWorkerRecord(jobId: string, record: WorkerRecord): Promise<void> {
-    await writeFileAtomic(path.join(this.jobDir(jobId), JOB_FILES.worker), json(record));
+    await writeFileAtomic(this.layout(jobId).worker, json(record));
   }
 
   /** undefined when no worker was ever started for the job. */
   async readWorkerRecord(jobId: string): Promise<WorkerRecord | undefined> {
     try {
-      return WorkerRecordSchema.parse(await this.#readJson(jobId, JOB_FILES.worker));
+      return WorkerRecordSchema.parse(await this.#readJson(jobId, "worker"));
     } catch (error) {
       if (error instanceof JobNotFoundError) return undefined;
       throw error;
@@ -188,10 +203,20 @@ export class JobStore {
     try {
       names = await fs.readdir(this.workingDir);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      if (errnoCode(error) === "ENOENT") return [];
       throw error;
     }
     return names.filter(isJobId).sort().reverse();
+  }
+
+  /** How many jobs are in each state (finished jobs' documents are cached, so this stays cheap). */
+  async countByStatus(): Promise<Partial<Record<JobState, number>>> {
+    const counts: Partial<Record<JobState, number>> = {};
+    for (const jobId of await this.listIds()) {
+      const doc = await this.readStatus(jobId).catch(() => undefined);
+      if (doc !== undefined) counts[doc.status] = (counts[doc.status] ?? 0) + 1;
+    }
+    return counts;
   }
 
   /** A page of status documents, newest first; reads only as many documents as the page needs. */
@@ -221,17 +246,18 @@ export class JobStore {
     return { jobs, next: undefined };
   }
 
-  async #readJson(jobId: string, file: string): Promise<unknown> {
+  async #readJson(jobId: string, which: "spec" | "status" | "worker" | "figures"): Promise<unknown> {
+    const file = this.layout(jobId)[which];
     let text: string;
     try {
-      text = await fs.readFile(path.join(this.jobDir(jobId), file), "utf8");
+      text = await fs.readFile(file, "utf8");
     } catch (error) {
       throw notFoundOr(jobId, error);
     }
     try {
       return JSON.parse(text) as unknown;
     } catch (cause) {
-      throw new CorruptJobError(`job ${jobId}: ${file} is not valid JSON`, { cause });
+      throw new CorruptJobError(`job ${jobId}: ${path.basename(file)} is not valid JSON`, { cause });
     }
   }
 }
@@ -241,6 +267,6 @@ function json(value: unknown): string {
 }
 
 function notFoundOr(jobId: string, error: unknown): unknown {
-  const code = (error as NodeJS.ErrnoException).code;
+  const code = errnoCode(error);
   return code === "ENOENT" || code === "ENOTDIR" ? new JobNotFoundError(jobId) : error;
 }

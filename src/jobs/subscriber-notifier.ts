@@ -9,8 +9,8 @@ export type SubscriberEvent = "inProgress" | "success" | "failed";
 
 export interface NotifierOptions {
   readonly logger: Logger;
-  /** The statusInfo body for a job (links and all). */
-  readonly statusInfo: (doc: StatusDocument) => unknown;
+  /** The statusInfo body for a job (links and all; the subscriber record says on which base URL). */
+  readonly statusInfo: (doc: StatusDocument, subscriber: Subscriber) => unknown;
   readonly attempts?: number;
   readonly timeoutMs?: number;
   readonly backoffMs?: number;
@@ -35,9 +35,10 @@ export class SubscriberNotifier {
   notify(subscriber: Subscriber | undefined, doc: StatusDocument, event: SubscriberEvent): void {
     const url = subscriber?.[URI_FOR[event]];
     const key = `${doc.jobID}:${event}`;
-    if (url === undefined || this.#sent.has(key)) return;
+    if (subscriber === undefined || url === undefined || this.#sent.has(key)) return;
     this.#sent.add(key);
-    const sending = this.#send(url, doc, event).finally(() => this.#pending.delete(sending));
+    const body = JSON.stringify(this.#options.statusInfo(doc, subscriber));
+    const sending = this.#send(url, body, doc, event).finally(() => this.#pending.delete(sending));
     this.#pending.add(sending);
   }
 
@@ -46,9 +47,8 @@ export class SubscriberNotifier {
     await Promise.all([...this.#pending]);
   }
 
-  async #send(url: string, doc: StatusDocument, event: SubscriberEvent): Promise<void> {
+  async #send(url: string, body: string, doc: StatusDocument, event: SubscriberEvent): Promise<void> {
     const { attempts, timeoutMs, backoffMs, logger } = this.#options;
-    const body = JSON.stringify(this.#options.statusInfo(doc));
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
         const res = await fetch(url, {

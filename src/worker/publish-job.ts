@@ -1,26 +1,26 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { JOB_FILES } from "../jobs/job-store.js";
+import { errnoCode, errorMessage } from "../common/errors.js";
+import type { JobLayout } from "../jobs/job-layout.js";
 import { publishStagingDir } from "../jobs/publish-paths.js";
 
 // Publishing copies the job's results to IMAGERY_STORAGE/agricarta/preprocessing/<job_id>/, as the seed did,
-// but assembles them under a hidden name and renames once: users never see a half-copied job.
+// but assembles them under a hidden name and renames once: users never see a half-copied job. What is
+// published, and under which names, the job's layout says (the outputs, job_log.txt and job.json).
 
-const PUBLISHED = [JOB_FILES.output, JOB_FILES.log, JOB_FILES.spec] as const;
-
-export async function publishJob(jobDir: string, publishDir: string): Promise<void> {
+export async function publishJob(layout: JobLayout, publishDir: string): Promise<void> {
   const staging = publishStagingDir(publishDir);
   try {
     await fs.rm(staging, { recursive: true, force: true });
     await makeDirectory(staging);
-    for (const name of PUBLISHED) {
-      const source = path.join(jobDir, name);
-      if (await exists(source)) await fs.cp(source, path.join(staging, name), { recursive: true });
+    for (const source of layout.published) {
+      const target = path.join(staging, path.basename(source));
+      if (await exists(source)) await fs.cp(source, target, { recursive: true });
     }
     await fs.rename(staging, publishDir);
   } catch (error) {
     await fs.rm(staging, { recursive: true, force: true }).catch(() => undefined);
-    throw new Error(`publishing the results failed: ${(error as Error).message}`, { cause: error });
+    throw new Error(`publishing the results failed: ${errorMessage(error)}`, { cause: error });
   }
 }
 
@@ -31,12 +31,12 @@ async function makeDirectory(dir: string): Promise<void> {
   try {
     await fs.mkdir(dir);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoCode(error);
     if (code === "EEXIST") return;
     if (code !== "ENOENT" || path.dirname(dir) === dir) throw error;
     await makeDirectory(path.dirname(dir));
     await fs.mkdir(dir).catch((again: unknown) => {
-      if ((again as NodeJS.ErrnoException).code !== "EEXIST") throw again;
+      if (errnoCode(again) !== "EEXIST") throw again;
     });
   }
 }

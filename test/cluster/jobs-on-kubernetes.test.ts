@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load-config.js";
 import { createExecutor } from "../../src/executors/create-executor.js";
 import type { Executor } from "../../src/executors/executor.js";
+import { MAX_ECHO_PAUSE_SECONDS } from "../../src/jobs/job-spec.js";
 import type { StatusDocument } from "../../src/jobs/status-document.js";
 import { createLogger } from "../../src/logging/create-logger.js";
 import { waitFor } from "../helpers/alive.js";
@@ -148,7 +149,7 @@ describe("the job service on the Kubernetes executor", () => {
     await startService({
       kubelet: { intervene: () => ({ afterMs: 1_500, ending: { exitCode: 137, reason: "OOMKilled" } }) },
     });
-    const { status } = await echo(30);
+    const { status } = await echo(MAX_ECHO_PAUSE_SECONDS);
     const failed = await until(status.jobID, ["failed", "successful"]);
     expect(failed.status).toBe("failed");
     expect(failed.message).toMatch(
@@ -159,7 +160,7 @@ describe("the job service on the Kubernetes executor", () => {
 
   it("cancels a running job: the Job is deleted and its worker really stopped", async () => {
     await startService();
-    const { status } = await echo(60);
+    const { status } = await echo(MAX_ECHO_PAUSE_SECONDS);
     await until(status.jobID, ["running"]);
     const dismissed = await service.jobs.cancel(status.jobID);
     expect(dismissed.status).toBe("dismissed");

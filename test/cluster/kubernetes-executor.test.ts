@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { KubernetesExecutorConfig } from "../../src/config/config.js";
 import type { WorkerRecord } from "../../src/executors/worker-record.js";
 import { KubernetesExecutor } from "../../src/executors/kubernetes/kubernetes-executor.js";
+import { JobStore } from "../../src/jobs/job-store.js";
 import { createLogger } from "../../src/logging/create-logger.js";
 import { startControlPlane, type ControlPlane } from "./helpers/control-plane.js";
 import { endPod, podOf } from "./helpers/fake-kubelet.js";
@@ -70,9 +71,12 @@ async function connect(overrides: Partial<Parameters<typeof KubernetesExecutor.c
   return executor;
 }
 
+/** Where the store keeps jobs on the volume, as the API sees it; nothing is written there by these tests. */
+const store = new JobStore(`${MOUNT}/agricarta/workingdir`);
+
 function launch(cores = 2) {
   const jobId = crypto.randomUUID();
-  return { jobId, jobDir: `${MOUNT}/agricarta/workingdir/${jobId}`, cores };
+  return { jobId, jobDir: store.jobDir(jobId), cores, logs: store.workerLogFiles(jobId) };
 }
 
 function kubernetesRecord(record: WorkerRecord) {

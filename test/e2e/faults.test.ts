@@ -3,6 +3,8 @@ import fs from "node:fs/promises";
 import http from "node:http";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { errnoCode } from "../../src/common/errors.js";
+import { PUBLISH_ROOT } from "../../src/jobs/publish-paths.js";
 import type { StatusDocument } from "../../src/jobs/status-document.js";
 import { isAlive, waitFor } from "../helpers/alive.js";
 import { SCENES } from "../helpers/paths.js";
@@ -70,7 +72,13 @@ async function exists(file: string): Promise<boolean> {
 
 /** Entries of the publication root, hidden ones (a half-assembled .partial) included. */
 async function publicationEntries(): Promise<string[]> {
-  return fs.readdir(path.join(sandbox!.storage, "agricarta", "preprocessing")).catch(() => []);
+  // The storage itself must be there (a wrong path fails here); the publication root appears with the first
+  // publication, so until then nothing is published.
+  await fs.access(sandbox!.storage);
+  return fs.readdir(path.join(sandbox!.storage, PUBLISH_ROOT)).catch((error: unknown) => {
+    if (errnoCode(error) === "ENOENT") return [];
+    throw error;
+  });
 }
 
 /** A tmpfs of `kb` kilobytes at dir (read-only when asked), unmounted after the test. */
@@ -99,6 +107,7 @@ describe("a worker killed with SIGKILL mid-job", () => {
     // The service goes on: the next job runs.
     const next = await submit({ imagery_list: [SCENES.l2.id], resolution: 600, cores: 1 });
     expect((await until(next, finished, "to finish")).status).toBe("successful");
+    expect(await publicationEntries()).toEqual([next]);
   }, 180_000);
 });
 

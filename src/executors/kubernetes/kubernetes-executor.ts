@@ -1,29 +1,15 @@
-import fs from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import {
-  BatchV1Api,
-  CoreV1Api,
-  makeInformer,
-  type Informer,
-  type KubeConfig,
-  type ObjectCache,
-  type V1Job,
-} from "@kubernetes/client-node";
+import type { Informer, KubeConfig, ObjectCache, V1Job } from "@kubernetes/client-node";
 import type { WorkerRecord } from "../worker-record.js";
 import type { Logger } from "../../logging/create-logger.js";
 import type { Executor, StartedWorker, WorkerExit, WorkerLaunch, WorkerStartup } from "../executor.js";
 import { jobOutcome } from "./job-outcome.js";
+import { createKubernetesClients, type KubernetesClients } from "./kubernetes-clients.js";
 import { kubernetesMessage, statusCodeOf } from "./kubernetes-errors.js";
+import { savePodLog } from "./pod-log.js";
 import { podStartup } from "./pod-startup.js";
-import {
-  buildWorkerJob,
-  JOB_ID_LABEL,
-  jobDirOf,
-  WORKER_CONTAINER,
-  WORKER_SELECTOR,
-  type WorkerJobOptions,
-} from "./worker-job.js";
+import { buildWorkerJob, JOB_ID_LABEL, type WorkerJobOptions } from "./worker-job.js";
 
 // Runs each job's worker as a batch/v1 Job, so the cluster's scheduler spreads jobs over its nodes. The API
 // watches its worker Jobs (an informer: one list, then a watch) and learns from them how each worker ended,
@@ -38,6 +24,8 @@ export interface KubernetesExecutorOptions extends WorkerJobOptions {
   readonly stopTimeoutMs?: number;
   /** How long to wait before watching again after the watch failed. */
   readonly rewatchDelayMs?: number;
+  /** The API clients; built from kubeConfig when absent (tests hand in stand-ins). */
+  readonly clients?: KubernetesClients;
 }
 
 interface Waiter {
@@ -47,13 +35,10 @@ interface Waiter {
   settling: boolean;
 }
 
-/** The file in the job directory that receives the worker pod's log when its Job ends. */
-export const POD_LOG_FILE = "worker.log";
-
 export class KubernetesExecutor implements Executor {
   readonly #options: KubernetesExecutorOptions;
-  readonly #batch: BatchV1Api;
-  readonly #core: CoreV1Api;
+  readonly #batch: KubernetesClients["batch"];
+  readonly #core: KubernetesClients["core"];
   readonly #informer: Informer<V1Job> & ObjectCache<V1Job>;
   readonly #waiters = new Map<string, Waiter>();
   readonly #log: Logger;
@@ -70,15 +55,10 @@ export class KubernetesExecutor implements Executor {
   private constructor(options: KubernetesExecutorOptions) {
     this.#options = options;
     this.#log = options.logger;
-    this.#batch = options.kubeConfig.makeApiClient(BatchV1Api);
-    this.#core = options.kubeConfig.makeApiClient(CoreV1Api);
-    const { namespace } = options;
-    this.#informer = makeInformer(
-      options.kubeConfig,
-      `/apis/batch/v1/namespaces/${namespace}/jobs`,
-      () => this.#batch.listNamespacedJob({ namespace, labelSelector: WORKER_SELECTOR }),
-      WORKER_SELECTOR,
-    );
+    const clients = options.clients ?? createKubernetesClients(options.kubeConfig, options.namespace);
+    this.#batch = clients.batch;
+    this.#core = clients.core;
+    this.#informer = clients.informer;
     this.#informer.on("add", (job) => this.#examine(job));
     this.#informer.on("update", (job) => this.#examine(job));
     this.#informer.on("delete", (job) => this.#deleted(job));
@@ -125,11 +105,22 @@ export class KubernetesExecutor implements Executor {
       }
       job = existing;
     }
+    const uid = job.metadata?.uid || (await this.#readJob(name))?.metadata?.uid;
+    if (!uid) {
+      // Without its uid the Job cannot be told from a later one of the same name, nor followed, nor safely
+      // stopped: remove it while it is surely ours, and fail the start.
+      await this.#batch
+        .deleteNamespacedJob({ name, namespace, body: { propagationPolicy: "Background" } })
+        .catch(() => undefined);
+      throw new Error(
+        `Kubernetes Job ${namespace}/${name} has no uid: it cannot be followed, so it was deleted`,
+      );
+    }
     const record: KubernetesRecord = {
       executor: "kubernetes",
       namespace,
       name,
-      uid: job.metadata?.uid ?? "",
+      uid,
       // This process's clock, as JOB_TIMEOUT and the heartbeat rules read it (the server's times are to the second).
       startedAt: new Date().toISOString(),
     };
@@ -249,30 +240,14 @@ export class KubernetesExecutor implements Executor {
     });
     const outcome = jobOutcome(job, pods);
     if (!outcome.ended) return { exitCode: undefined, signal: undefined };
-    const saved = await this.#saveLog(job, pods[0]?.metadata?.name);
+    const saved = await savePodLog(this.#core, job, record.namespace, pods[0]?.metadata?.name, this.#log);
     if (outcome.succeeded) return { exitCode: 0, signal: undefined };
-    const log = saved ? `; its log is in ${POD_LOG_FILE}` : "";
-    return { exitCode: outcome.exitCode, signal: undefined, reason: `${outcome.reason}${log}` };
-  }
-
-  /** Keeps the pod's log with the job, since the cluster removes the pod after TTL_AFTER_FINISHED. */
-  async #saveLog(job: V1Job, podName: string | undefined): Promise<boolean> {
-    const jobDir = jobDirOf(job);
-    if (podName === undefined || jobDir === undefined) return false;
-    try {
-      const text = await this.#core.readNamespacedPodLog({
-        name: podName,
-        namespace: this.#options.namespace,
-        container: WORKER_CONTAINER,
-        limitBytes: 4 * 1024 * 1024,
-      });
-      await fs.writeFile(path.join(jobDir, POD_LOG_FILE), text);
-      return true;
-    } catch (error) {
-      // A pod that never ran has no log; a node that is gone cannot give one.
-      this.#log.info({ pod: podName, err: kubernetesMessage(error) }, "no log from the worker's pod");
-      return false;
-    }
+    return {
+      exitCode: outcome.exitCode,
+      signal: undefined,
+      reason: outcome.reason,
+      ...(saved === undefined ? {} : { logHint: `its log is in ${path.basename(saved)}` }),
+    };
   }
 
   async #podsOf(record: KubernetesRecord) {

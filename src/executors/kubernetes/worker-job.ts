@@ -13,6 +13,8 @@ export const WORKER_LABELS = {
   "app.kubernetes.io/managed-by": "agricarta-preprocessing",
 } as const;
 export const JOB_ID_LABEL = "agricarta.io/job-id";
+/** Where the pod's log is saved when the Job ends: on the Job itself, so an API that adopts it knows too. */
+export const LOG_FILE_ANNOTATION = "agricarta.io/log-file";
 export const WORKER_CONTAINER = "worker";
 
 /** Selects every worker Job this service created. */
@@ -38,7 +40,12 @@ export function buildWorkerJob(launch: WorkerLaunch, options: WorkerJobOptions):
   return {
     apiVersion: "batch/v1",
     kind: "Job",
-    metadata: { name: workerJobName(launch.jobId), namespace: options.namespace, labels },
+    metadata: {
+      name: workerJobName(launch.jobId),
+      namespace: options.namespace,
+      labels,
+      annotations: { [LOG_FILE_ANNOTATION]: launch.logs.combined },
+    },
     spec: {
       backoffLimit: 0,
       activeDeadlineSeconds: options.activeDeadlineSeconds,
@@ -85,7 +92,7 @@ export function buildWorkerJob(launch: WorkerLaunch, options: WorkerJobOptions):
   };
 }
 
-/** The job directory a worker Job runs on (its only argument). */
-export function jobDirOf(job: V1Job): string | undefined {
-  return job.spec?.template.spec?.containers[0]?.args?.[0];
+/** The file that receives a worker Job's pod log; undefined for a Job made without one. */
+export function logFileOf(job: V1Job): string | undefined {
+  return job.metadata?.annotations?.[LOG_FILE_ANNOTATION];
 }

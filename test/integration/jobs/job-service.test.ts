@@ -94,7 +94,7 @@ describe("JobService after a restart", () => {
     expect(doc.message).toMatch(/worker is gone \(pid \d+ on .* has exited\)/);
     await expect(fs.access(path.join(sandbox.workingDir, jobId, "imagery"))).rejects.toThrow();
     expect(await service.store.readLog(jobId)).toMatch(
-      /Exception occured, preprocessing failed\nworker is gone/,
+      /Exception occurred, preprocessing failed\nworker is gone/,
     );
   });
 

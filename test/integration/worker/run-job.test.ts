@@ -124,20 +124,69 @@ describe("runJob", () => {
     ]);
   });
 
-  it("publishes the outputs, the log and job.json, and keeps the staged imagery and outputs by default", async () => {
+  it("publishes the outputs, the log and job.json, and keeps the outputs' working copy by default", async () => {
     const { jobId, published, status } = result;
     const files = await listFiles(published);
     const outputs = status.scenes.flatMap((s) => s.outputs);
     expect(files).toEqual(["job.json", "job_log.txt", ...outputs].sort());
     expect(await fs.readFile(path.join(published, "job_log.txt"), "utf8")).toBe(result.log);
-    // Without delete_intermediate the staged inputs (copy and archive) and the outputs' working copy are kept.
-    const staged = await fs.readdir(path.join(store.jobDir(jobId), "imagery"));
-    expect(staged.sort()).toEqual(
-      [SCENES.l2.id, `${SCENES.l2.id}.tar.gz`, SCENES.l1.id, `${SCENES.l1.id}.tar.gz`].sort(),
-    );
+    // Without delete_intermediate the outputs' working copy is kept.
     expect(await listFiles(path.join(store.jobDir(jobId), "output"))).toHaveLength(14);
     const siblings = await fs.readdir(path.dirname(published));
     expect(siblings.filter((n) => n.startsWith("."))).toEqual([]);
+  });
+
+  it("removes the staged imagery of a job that ends failed, whatever delete_intermediate says", async () => {
+    // The job failed (one scene was not found) without delete_intermediate.
+    expect(result.status.status).toBe("failed");
+    await expect(fs.access(path.join(store.jobDir(result.jobId), "imagery"))).rejects.toThrow();
+  });
+
+  it("keeps a successful job's staged inputs (copy and archive) by default", async () => {
+    const { jobId, status } = await run([SCENES.south.id]);
+    expect(status.status).toBe("successful");
+    const staged = await fs.readdir(path.join(store.jobDir(jobId), "imagery"));
+    expect(staged.sort()).toEqual([SCENES.south.id, `${SCENES.south.id}.tar.gz`].sort());
+  });
+
+  it("publishes nothing when no scene produced output; job_log.txt stays readable from the job", async () => {
+    const { jobId, status, published, log } = await run([SCENES.missing.id]);
+    expect(status.status).toBe("failed");
+    expect(status.outputDir).toBeUndefined();
+    await expect(fs.access(published)).rejects.toThrow();
+    expect(log).toContain(`Image: ${SCENES.missing.id} NOT FOUND\n`);
+    expect(await store.readLog(jobId)).toBe(log);
+    const siblings = await fs.readdir(path.dirname(published));
+    expect(siblings.filter((n) => n.includes(jobId))).toEqual([]);
+  });
+
+  it("fails the whole job when publishing fails: says why in job_log.txt, removes staging, publishes nothing", async () => {
+    const jobId = uuidv7();
+    const now = new Date();
+    const request = {
+      imagery_list: [SCENES.south.id],
+      resolution: 600,
+      cores: 1,
+      delete_intermediate: false,
+    };
+    await store.create(
+      buildJobSpec(jobId, request, "tester", config, now),
+      createAccepted(jobId, [SCENES.south.id], now),
+    );
+    // A file where the job's results would be published: the final rename cannot replace it.
+    const published = path.join(sandbox.storage, "agricarta", "preprocessing", jobId);
+    await fs.mkdir(path.dirname(published), { recursive: true });
+    await fs.writeFile(published, "in the way");
+    expect(await runJob(store.jobDir(jobId), { logger })).toBe("failed");
+    const status = await store.readStatus(jobId);
+    expect(status.status).toBe("failed");
+    expect(status.message).toMatch(/^publishing the results failed/);
+    expect(await store.readLog(jobId)).toMatch(
+      /\nException occurred, preprocessing failed\npublishing the results failed: [^\n]+\n$/,
+    );
+    await expect(fs.access(path.join(store.jobDir(jobId), "imagery"))).rejects.toThrow();
+    const siblings = await fs.readdir(path.dirname(published));
+    expect(siblings.filter((n) => n.includes(jobId))).toEqual([jobId]);
   });
 
   it("puts every output on the job grid: configured CRS, requested pixel size, aligned origin", () => {

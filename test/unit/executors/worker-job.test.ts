@@ -1,11 +1,8 @@
-import type { V1Job, V1Pod } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import type { KubernetesExecutorConfig } from "../../../src/config/config.js";
-import { jobOutcome } from "../../../src/executors/kubernetes/job-outcome.js";
-import { buildWorkerJob, jobDirOf, WORKER_SELECTOR } from "../../../src/executors/kubernetes/worker-job.js";
+import { buildWorkerJob, logFileOf, WORKER_SELECTOR } from "../../../src/executors/kubernetes/worker-job.js";
 
-// The worker Job's manifest and how an ended Job is read; the cluster suite checks both against a real
-// API server.
+// The worker Job's manifest; the cluster suite checks it against a real API server.
 
 const kubernetes: KubernetesExecutorConfig = {
   kind: "kubernetes",
@@ -25,7 +22,12 @@ const jobId = "0190a5c2-1b2c-7d3e-8f40-123456789abc";
 
 describe("buildWorkerJob", () => {
   const job = buildWorkerJob(
-    { jobId, jobDir: `/data/work/${jobId}`, cores: 4 },
+    {
+      jobId,
+      jobDir: `/data/work/${jobId}`,
+      cores: 4,
+      logs: { stdout: "/x/out", stderr: "/x/err", combined: `/data/work/${jobId}/worker.log` },
+    },
     { namespace: "agricarta", kubernetes, activeDeadlineSeconds: 7200 },
   );
 
@@ -54,60 +56,10 @@ describe("buildWorkerJob", () => {
       args: [`/data/work/${jobId}`],
       resources: { requests: { cpu: "4", memory: "1Gi" }, limits: { memory: "4Gi" } },
     });
-    expect(jobDirOf(job)).toBe(`/data/work/${jobId}`);
-  });
-});
-
-describe("jobOutcome", () => {
-  const base: V1Job = { metadata: { name: "agricarta-x", namespace: "ns" } };
-  const withCondition = (type: string, reason?: string, message?: string): V1Job => ({
-    ...base,
-    status: {
-      conditions: [{ type, status: "True", ...(reason && { reason }), ...(message && { message }) }],
-    },
-  });
-  const pod = (terminated: object, reason?: string): V1Pod =>
-    ({
-      metadata: { name: "agricarta-x-abcde" },
-      status: { ...(reason && { reason }), containerStatuses: [{ name: "worker", state: { terminated } }] },
-    }) as V1Pod;
-
-  it("is still running until the Job has a Complete or Failed condition", () => {
-    expect(jobOutcome(base)).toEqual({ ended: false });
-    expect(jobOutcome({ ...base, status: { conditions: [{ type: "Failed", status: "False" }] } })).toEqual({
-      ended: false,
-    });
   });
 
-  it("says a completed Job succeeded", () => {
-    expect(jobOutcome(withCondition("Complete"))).toMatchObject({
-      ended: true,
-      succeeded: true,
-      exitCode: 0,
-    });
-  });
-
-  it("explains a failed Job with its condition and its pod's container", () => {
-    const outcome = jobOutcome(
-      withCondition("Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit"),
-      [pod({ exitCode: 137, reason: "OOMKilled" })],
-    );
-    expect(outcome).toEqual({
-      ended: true,
-      succeeded: false,
-      exitCode: 137,
-      reason:
-        "Kubernetes Job ns/agricarta-x failed (BackoffLimitExceeded: Job has reached the specified backoff limit); " +
-        "pod agricarta-x-abcde: container worker OOMKilled, exit code 137",
-    });
-  });
-
-  it("includes a pod-level reason such as an eviction", () => {
-    const outcome = jobOutcome(withCondition("Failed", "BackoffLimitExceeded"), [
-      pod({ exitCode: 143, reason: "Error", signal: 15 }, "Evicted"),
-    ]);
-    expect(outcome.ended && outcome.reason).toMatch(
-      /pod agricarta-x-abcde: Evicted; container worker Error, exit code 143, signal 15$/,
-    );
+  it("records on the Job where its pod's log is to be saved, for whichever API process sees it end", () => {
+    expect(logFileOf(job)).toBe(`/data/work/${jobId}/worker.log`);
+    expect(logFileOf({ metadata: { name: "older" } })).toBeUndefined();
   });
 });
