@@ -1,21 +1,17 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createApp } from "./api/app.js";
 import type { Authentication } from "./api/authentication.js";
+import { createReadinessCheck } from "./api/readiness.js";
 import { ApiKeysError, loadApiKeys } from "./auth/api-keys.js";
 import type { Config } from "./config/config.js";
-import type { Logger } from "./logging/create-logger.js";
-import { requestLimitsFrom } from "./api/preprocessing-request.js";
-import { createReadinessCheck } from "./api/readiness.js";
 import { ConfigError, configPathFrom, loadConfig } from "./config/load-config.js";
+import { errorMessage } from "./common/errors.js";
+import { createService } from "./create-service.js";
 import { createExecutor } from "./executors/create-executor.js";
 import { probeWorker } from "./executors/probe-worker.js";
-import { JobService } from "./jobs/job-service.js";
-import { JobStore } from "./jobs/job-store.js";
-import { SubscriberNotifier } from "./jobs/subscriber-notifier.js";
+import type { Logger } from "./logging/create-logger.js";
 import { createLogger } from "./logging/create-logger.js";
-import { ServiceMetrics } from "./metrics/metrics.js";
 
 // API server entry point: `node dist/server.js --config config.yaml`. It only wires the parts together.
 
@@ -44,44 +40,19 @@ async function main(): Promise<void> {
   }
 
   await fs.mkdir(config.workingDir, { recursive: true });
-  const store = new JobStore(config.workingDir);
-  const notifier = new SubscriberNotifier({
-    logger: logger.child({ component: "subscriber" }),
-    statusInfo: (doc) => ({
-      ...doc,
-      links: [{ href: `${config.ogcApiBasePath}/jobs/${doc.jobID}`, rel: "self", type: "application/json" }],
-    }),
-  });
-  const metrics = new ServiceMetrics();
   const executor = await createExecutor(config, WORKER_ENTRY, logger.child({ component: "executor" }));
-  const jobs = new JobService({
-    store,
-    notifier,
-    onJobEnded: metrics.jobEnded,
-    executor,
+  const { jobs, app } = createService({
     config,
-    logger: logger.child({ component: "jobs" }),
-  });
-  metrics.watch(jobs);
-  await jobs.start();
-
-  const app = createApp({
-    jobs,
-    metrics,
-    authentication,
-    ogc: {
-      basePath: config.ogcApiBasePath,
-      imageryStorage: config.imageryStorage,
-      subscriberUrlPrefixes: config.subscriberUrlPrefixes,
-    },
     logger,
-    limits: requestLimitsFrom(config),
+    executor,
+    authentication,
     checkReadiness: createReadinessCheck({
       workingDir: config.workingDir,
       imageryStorage: config.imageryStorage,
       probeGdal: async () => (await probeWorker(WORKER_ENTRY)).gdal,
     }),
   });
+  await jobs.start();
 
   const server = app.listen(config.port, () => {
     const address = server.address();
@@ -132,7 +103,9 @@ main().catch((error: unknown) => {
   const message =
     error instanceof ConfigError || error instanceof ApiKeysError
       ? error.message
-      : String((error as Error).stack ?? error);
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : errorMessage(error);
   process.stderr.write(`agricarta: ${message}\n`);
   process.exit(1);
 });

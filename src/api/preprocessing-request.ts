@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Config } from "../config/config.js";
-import { parseLandsatSceneId, SceneIdError } from "../imagery/landsat-scene-id.js";
+import { LANDSAT_SCENE_MIN_AREA_M2, parseLandsatSceneId, SceneIdError } from "../imagery/landsat-scene-id.js";
 import { ProductSchema } from "../config/config-schema.js";
 import { ReflectanceTypeSchema, ResamplingSchema, type JobRequest } from "../jobs/job-spec.js";
 import { ClipSchema } from "../common/area-of-interest.js";
@@ -16,6 +16,8 @@ export interface RequestLimits {
   readonly maxCores: number;
   readonly defaultResolution: number;
   readonly defaultDeleteIntermediate: boolean;
+  readonly minResolution: number;
+  readonly maxOutputPixels: number;
 }
 
 /** The limits a config sets on requests. */
@@ -25,6 +27,8 @@ export function requestLimitsFrom(config: Config): RequestLimits {
     maxCores: config.cpuCores,
     defaultResolution: config.resolution,
     defaultDeleteIntermediate: config.deleteIntermediate,
+    minResolution: config.minResolution,
+    maxOutputPixels: config.maxOutputPixels,
   };
 }
 
@@ -68,7 +72,9 @@ export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<Job
       ),
       resolution: z
         .number()
-        .positive("must be a positive number of metres")
+        // abort: a resolution that is not positive gets that one message, not the MIN_RESOLUTION one too.
+        .positive({ message: "must be a positive number of metres", abort: true })
+        .min(limits.minResolution, `must be at least ${limits.minResolution} metres (MIN_RESOLUTION)`)
         .max(MAX_RESOLUTION, `must be at most ${MAX_RESOLUTION} metres`)
         .default(limits.defaultResolution),
       cores: z
@@ -96,6 +102,20 @@ export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<Job
           path: ["mask_output"],
           message: "needs mask: the flags to build it from",
         });
+      }
+      // Without a clip every scene's output covers at least the ground the scene images: too many pixels for
+      // MAX_OUTPUT_PIXELS is known now. (With a clip only the worker knows; a scene too large fails there.)
+      if (body.clip === undefined && body.resolution >= limits.minResolution) {
+        const pixels = Math.round(LANDSAT_SCENE_MIN_AREA_M2 / body.resolution ** 2);
+        if (pixels > limits.maxOutputPixels) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["resolution"],
+            message:
+              `would make about ${pixels.toExponential(1)} pixels per band for a whole scene, above ` +
+              `MAX_OUTPUT_PIXELS (${limits.maxOutputPixels}); ask for a coarser resolution or a clip`,
+          });
+        }
       }
       // A product asked for by name that a scene's level cannot give is known now: refuse it now. Zod runs
       // this even when an id is invalid (that id has its own issue already), so only valid ids are looked at.

@@ -1,118 +1,175 @@
-import express, { Router, type Request, type Response } from "express";
+import express, { type Router } from "express";
 import { toFieldIssues } from "../common/zod-issues.js";
-import { requestFingerprint } from "../jobs/idempotency-store.js";
 import type { JobService } from "../jobs/job-service.js";
-import { assertMayAccess, principalOf, requireApiKey, type Authentication } from "./authentication.js";
-import { isJobId, JobNotFoundError } from "../jobs/job-store.js";
-import type { StatusDocument } from "../jobs/status-document.js";
+import { principalOf, requireApiKey, type Authentication } from "./authentication.js";
+import { idempotencyOf } from "./idempotency-key.js";
+import { jobOf } from "./job-of.js";
+import { JOBS_PATH, type LinksOf } from "./links/service-links.js";
+import { DocumentedRouter } from "./openapi/documented-router.js";
+import {
+  ERRORS,
+  IDEMPOTENCY_KEY_HEADER,
+  JOB_ID,
+  SECURED,
+  jsonResponse,
+  problemResponse,
+  queryParameters,
+  ref,
+} from "./openapi/operation-parts.js";
+import { ListQuerySchema, preprocessingRequestSchema, type RequestLimits } from "./preprocessing-request.js";
 import { HttpProblem, ValidationProblem } from "./problems.js";
 import { requireJson } from "./require-json.js";
-import { ListQuerySchema, preprocessingRequestSchema, type RequestLimits } from "./preprocessing-request.js";
-import { baseUrl, jobUrl, JOBS_PATH, statusView } from "./status-view.js";
 
-// The seed's endpoint and the job API around it.
-
-/** Idempotency-Key values: printable ASCII, as the IETF draft and common practice allow. */
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+// The seed's endpoint and the job API around it, each route with its OpenAPI description.
 
 export interface PreprocessingRoutesDeps {
   readonly jobs: JobService;
   readonly authentication: Authentication;
   readonly limits: RequestLimits;
+  readonly linksOf: LinksOf;
   /** Largest accepted JSON body. */
   readonly bodyLimit?: string;
 }
 
-export function preprocessingRoutes(deps: PreprocessingRoutesDeps): Router {
-  const router = Router();
+const SEED_EXAMPLE = {
+  imagery_list: ["LC08_L1TP_015028_20200814_20200822_01_T1"],
+  resolution: 10,
+  cores: 2,
+  delete_intermediate: false,
+};
+
+export function preprocessingRoutes(deps: PreprocessingRoutesDeps): DocumentedRouter {
+  const api = new DocumentedRouter("Jobs");
   const requestSchema = preprocessingRequestSchema(deps.limits);
   const jsonBody = express.json({ limit: deps.bodyLimit ?? "64kb", strict: true });
 
-  /** The job named in the path, once the caller is known to be allowed to see it (404, then 403). */
-  const jobOf = async (req: Request, res: Response): Promise<StatusDocument> => {
-    const jobId = String(req.params["jobId"]);
-    if (!isJobId(jobId)) throw new JobNotFoundError(jobId);
-    res.locals["jobId"] = jobId;
-    assertMayAccess(principalOf(res), jobId, await deps.jobs.ownerOf(jobId));
-    // OGC echo jobs share the store; this endpoint serves the service's own jobs only.
-    const doc = await deps.jobs.get(jobId);
-    if (doc.processID !== "preprocessing") throw new JobNotFoundError(jobId);
-    return doc;
-  };
-
   // Every job endpoint needs an API key (unless authentication is switched off).
-  router.use(JOBS_PATH, requireApiKey(deps.authentication));
+  api.router.use(JOBS_PATH, requireApiKey(deps.authentication));
 
-  router.post(JOBS_PATH, requireJson("the job"), jsonBody, async (req, res) => {
-    const key = req.get("idempotency-key");
-    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-      throw new ValidationProblem(
-        [{ field: "Idempotency-Key", message: "must be 1-255 printable ASCII characters" }],
-        "headers",
-      );
-    }
-    const parsed = requestSchema.safeParse(req.body);
-    if (!parsed.success) throw new ValidationProblem(toFieldIssues(parsed.error));
-    const { status, replayed } = await deps.jobs.submit(parsed.data, {
-      owner: principalOf(res).owner,
-      idempotency: key === undefined ? undefined : { key, fingerprint: requestFingerprint(req.body) },
-    });
-    res.locals["jobId"] = status.jobID;
-    if (replayed) res.setHeader("Idempotent-Replayed", "true");
-    res.status(replayed ? 200 : 202).location(jobUrl(req, status.jobID));
-    if (req.accepts(["application/json", "text/plain"]) === "text/plain") {
-      res.type("text/plain").send(status.jobID);
-    } else {
-      res.json(statusView(req, status));
-    }
-  });
+  api.post(
+    JOBS_PATH,
+    {
+      summary: "Submit a preprocessing job",
+      security: SECURED,
+      parameters: [IDEMPOTENCY_KEY_HEADER],
+      requestBody: {
+        required: true,
+        content: { "application/json": { schema: ref("PreprocessingRequest"), example: SEED_EXAMPLE } },
+      },
+      responses: {
+        "202": jsonResponse("StatusDocument", "Accepted: the job's status document; Location names it"),
+        "200": jsonResponse("StatusDocument", "A repeat of an Idempotency-Key request: the job it created"),
+        ...ERRORS,
+        "413": problemResponse("Body over 64 KB"),
+        "415": problemResponse("Not a JSON body"),
+        "422": problemResponse("Idempotency-Key reused with another body"),
+        "429": problemResponse("Queue full; see Retry-After"),
+      },
+    },
+    requireJson("the job"),
+    jsonBody,
+    async (req, res) => {
+      const idempotency = idempotencyOf(req, req.body);
+      const parsed = requestSchema.safeParse(req.body);
+      if (!parsed.success) throw new ValidationProblem(toFieldIssues(parsed.error));
+      const { status, replayed } = await deps.jobs.submit(parsed.data, {
+        owner: principalOf(res).owner,
+        idempotency,
+      });
+      const links = deps.linksOf(req);
+      res.locals["jobId"] = status.jobID;
+      if (replayed) res.setHeader("Idempotent-Replayed", "true");
+      res.status(replayed ? 200 : 202).location(links.job(status.jobID));
+      if (req.accepts(["application/json", "text/plain"]) === "text/plain") {
+        res.type("text/plain").send(status.jobID);
+      } else {
+        res.json(links.statusView(status));
+      }
+    },
+  );
 
-  router.get(JOBS_PATH, async (req, res) => {
-    const query = ListQuerySchema.safeParse(req.query);
-    if (!query.success) throw new ValidationProblem(toFieldIssues(query.error), "query");
-    const { status, limit, cursor } = query.data;
-    const principal = principalOf(res);
-    const owner = principal.admin ? undefined : principal.owner;
-    const page = await deps.jobs.list({
-      status,
-      limit,
-      after: cursor,
-      owner,
-      // OGC echo jobs share the store; this endpoint lists the service's own jobs.
-      filter: (doc) => doc.processID === "preprocessing",
-    });
-    const pageUrl = (after?: string): string => {
+  api.get(
+    JOBS_PATH,
+    {
+      summary: "List jobs, newest first",
+      security: SECURED,
+      parameters: queryParameters(ListQuerySchema),
+      responses: { "200": jsonResponse("JobList", "A page of jobs, with a next link"), ...ERRORS },
+    },
+    async (req, res) => {
+      const query = ListQuerySchema.safeParse(req.query);
+      if (!query.success) throw new ValidationProblem(toFieldIssues(query.error), "query");
+      const { status, limit, cursor } = query.data;
+      const principal = principalOf(res);
+      const page = await deps.jobs.list({
+        status,
+        limit,
+        after: cursor,
+        owner: principal.admin ? undefined : principal.owner,
+        // OGC echo jobs share the store; this endpoint lists the service's own jobs.
+        filter: (doc) => doc.processID === "preprocessing",
+      });
+      const links = deps.linksOf(req);
       const params = new URLSearchParams({ limit: String(limit) });
       if (status !== undefined) params.set("status", status);
-      if (after !== undefined) params.set("cursor", after);
-      return `${baseUrl(req)}${JOBS_PATH}?${params.toString()}`;
-    };
-    res.json({
-      jobs: page.jobs.map((doc) => statusView(req, doc)),
-      links: [
-        { href: pageUrl(cursor), rel: "self", type: "application/json" },
-        ...(page.next === undefined
-          ? []
-          : [{ href: pageUrl(page.next), rel: "next", type: "application/json" }]),
-      ],
-    });
-  });
+      res.json({
+        jobs: page.jobs.map((doc) => links.statusView(doc)),
+        links: links.page(JOBS_PATH, params, cursor, page.next),
+      });
+    },
+  );
 
-  router.get(`${JOBS_PATH}/:jobId`, async (req, res) => {
-    res.json(statusView(req, await jobOf(req, res)));
-  });
+  api.get(
+    `${JOBS_PATH}/:jobId`,
+    {
+      summary: "A job's status document",
+      security: SECURED,
+      parameters: [JOB_ID],
+      responses: { "200": jsonResponse("StatusDocument", "The status document"), ...ERRORS },
+    },
+    async (req, res) => {
+      res.json(deps.linksOf(req).statusView(await jobOf(deps.jobs, req, res, "preprocessing")));
+    },
+  );
 
-  router.get(`${JOBS_PATH}/:jobId/log`, async (req, res) => {
-    const jobId = (await jobOf(req, res)).jobID;
-    res.type("text/plain").send(await deps.jobs.readLog(jobId));
-  });
+  api.delete(
+    `${JOBS_PATH}/:jobId`,
+    {
+      summary: "Cancel a queued or running job",
+      security: SECURED,
+      parameters: [JOB_ID],
+      responses: {
+        "200": jsonResponse("StatusDocument", "Dismissed"),
+        ...ERRORS,
+        "409": problemResponse("The job has already ended"),
+      },
+    },
+    async (req, res) => {
+      const { jobID } = await jobOf(deps.jobs, req, res, "preprocessing");
+      res.json(deps.linksOf(req).statusView(await deps.jobs.cancel(jobID)));
+    },
+  );
 
-  router.delete(`${JOBS_PATH}/:jobId`, async (req, res) => {
-    const jobId = (await jobOf(req, res)).jobID;
-    res.json(statusView(req, await deps.jobs.cancel(jobId)));
-  });
+  api.get(
+    `${JOBS_PATH}/:jobId/log`,
+    {
+      summary: "The job's job_log.txt",
+      security: SECURED,
+      parameters: [JOB_ID],
+      responses: { "200": { description: "Log lines", content: { "text/plain": {} } }, ...ERRORS },
+    },
+    async (req, res) => {
+      const { jobID } = await jobOf(deps.jobs, req, res, "preprocessing");
+      res.type("text/plain").send(await deps.jobs.readLog(jobID));
+    },
+  );
 
-  // A known path with a method it does not serve: 405 with the methods it does.
+  methodNotAllowed(api.router);
+  return api;
+}
+
+/** A known path with a method it does not serve: 405 with the methods it does. */
+function methodNotAllowed(router: Router): void {
   for (const [route, allow] of [
     [JOBS_PATH, "GET, POST"],
     [`${JOBS_PATH}/:jobId`, "GET, DELETE"],
@@ -123,6 +180,4 @@ export function preprocessingRoutes(deps: PreprocessingRoutesDeps): Router {
       throw new HttpProblem(405, "Method Not Allowed", `${req.method} is not served here; use ${allow}.`);
     });
   }
-
-  return router;
 }

@@ -1,126 +1,69 @@
-import { STATUS_CODES } from "node:http";
 import type { ErrorRequestHandler, RequestHandler, Response } from "express";
-import { IdempotencyConflictError, QueueFullError } from "../jobs/job-service.js";
-import { JobNotFoundError } from "../jobs/job-store.js";
-import { InvalidTransitionError } from "../jobs/transitions.js";
-import { requestLogger } from "./request-context.js";
-import { HttpProblem } from "./problems.js";
+import { toProblem, type Problem } from "./error-mapper.js";
+import { logRequestAs, requestLogger } from "./request-context.js";
 
-// The one place that maps errors to HTTP answers.
+// Sends the error mapper's answers as application/problem+json (RFC 9457). Each API may format the body's
+// `type` its own way (the OGC facade's exception URIs); the status and the rest come from the mapper.
 
 export const PROBLEM_JSON = "application/problem+json";
 
-/** What a 429 asks a client to wait: about one short job's worth. */
-const RETRY_AFTER_SECONDS = 30;
+/** How an API writes a problem's body: the mapper's problem in, the body's members out. */
+export type ProblemFormat = (problem: Problem) => Readonly<Record<string, unknown>>;
 
-export function sendProblem(
-  res: Response,
-  status: number,
-  title: string,
-  detail: string,
-  extra: Readonly<Record<string, unknown>> = {},
-): void {
-  res
-    .status(status)
-    .type(PROBLEM_JSON)
-    .send(JSON.stringify({ type: "about:blank", title, status, detail, ...extra }));
-}
+/** The service's own format: `type` about:blank unless the problem names one (validation problems do). */
+export const plainProblem: ProblemFormat = (p) => ({
+  type: "about:blank",
+  title: p.title,
+  status: p.status,
+  detail: p.detail,
+  ...p.extra,
+});
 
-/** Errors raised by express.json() carry a `type` naming what went wrong with the body. */
-interface BodyParserError {
-  readonly type: string;
-  readonly status?: number;
-}
-
-function isBodyParserError(error: unknown): error is BodyParserError {
-  return (
-    typeof error === "object" && error !== null && typeof (error as { type?: unknown }).type === "string"
-  );
-}
-
-export const problemMiddleware: ErrorRequestHandler = (error: unknown, _req, res, next) => {
-  if (res.headersSent) {
-    next(error);
-    return;
-  }
-  if (error instanceof HttpProblem) {
-    sendProblem(res, error.status, error.title, error.detail, error.extra);
-    return;
-  }
-  if (error instanceof JobNotFoundError) {
-    sendProblem(res, 404, "Job not found", `There is no job ${error.jobId}.`);
-    return;
-  }
-  if (error instanceof QueueFullError) {
-    res.setHeader("Retry-After", String(RETRY_AFTER_SECONDS));
-    sendProblem(
-      res,
-      429,
-      "Too Many Requests",
-      `The queue is full (${error.queued} jobs waiting); try again in ${RETRY_AFTER_SECONDS} s.`,
-    );
-    return;
-  }
-  if (error instanceof IdempotencyConflictError) {
-    sendProblem(
-      res,
-      422,
-      "Idempotency-Key reused",
-      "This Idempotency-Key was first used with a different request; use a new key for a new job.",
-      { jobID: error.jobId },
-    );
-    return;
-  }
-  if (error instanceof InvalidTransitionError) {
-    sendProblem(res, 409, "Conflict", `The job is already ${error.from}; it cannot become ${error.to}.`, {
-      jobStatus: error.from,
-    });
-    return;
-  }
-  if (isBodyParserError(error)) {
-    switch (error.type) {
-      case "entity.parse.failed":
-        sendProblem(res, 400, "Malformed JSON", "The request body is not valid JSON.");
-        return;
-      case "entity.too.large":
-        sendProblem(
-          res,
-          413,
-          "Request body too large",
-          "The request body is larger than the service accepts.",
-        );
-        return;
-      case "encoding.unsupported":
-      case "charset.unsupported":
-        sendProblem(res, 415, "Unsupported body encoding", "Send the body as UTF-8 JSON.");
-        return;
-      case "request.aborted":
-      case "request.size.invalid":
-        sendProblem(res, 400, "Bad request", "The request body was incomplete.");
-        return;
-    }
-  }
-  // Express's router marks what it refuses with a 4xx status (a path parameter that is not valid
-  // percent-encoded UTF-8 is a URIError with status 400).
-  const status = (error as { status?: unknown }).status;
-  if (typeof status === "number" && status >= 400 && status < 500) {
-    const detail =
-      error instanceof URIError
-        ? "The request path is not valid percent-encoded UTF-8."
-        : (STATUS_CODES[status] ?? "The request was refused.");
-    sendProblem(res, status, STATUS_CODES[status] ?? "Client error", detail);
-    return;
-  }
-  requestLogger(res).error({ err: error }, "unhandled error");
-  sendProblem(
-    res,
-    500,
-    "Internal Server Error",
-    "The service failed to handle this request; it has been logged.",
-  );
+const INTERNAL: Problem = {
+  status: 500,
+  title: "Internal Server Error",
+  detail: "The service failed to handle this request; it has been logged.",
+  extra: {},
+  headers: {},
 };
+
+export function sendProblem(res: Response, problem: Problem, format: ProblemFormat = plainProblem): void {
+  for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
+  res
+    .status(problem.status)
+    .type(PROBLEM_JSON)
+    .send(JSON.stringify(format(problem)));
+}
+
+/** The error handler of an API: the mapper decides, `format` writes. */
+export function problemHandler(format: ProblemFormat = plainProblem): ErrorRequestHandler {
+  return (error: unknown, _req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const problem = toProblem(error);
+    if (problem === undefined) {
+      requestLogger(res).error({ err: error }, "unhandled error");
+      sendProblem(res, INTERNAL, format);
+      return;
+    }
+    // A job's own failure, reported as the standard asks (500), is no fault of the service: any client could
+    // otherwise write error lines into the log at will.
+    if (problem.expected === true) logRequestAs(res, "warn");
+    sendProblem(res, problem, format);
+  };
+}
+
+export const problemMiddleware = problemHandler();
 
 /** Unknown paths and methods get problem+json too. */
 export const notFoundHandler: RequestHandler = (req, res) => {
-  sendProblem(res, 404, "Not Found", `Nothing is served at ${req.method} ${req.path}.`);
+  sendProblem(res, {
+    status: 404,
+    title: "Not Found",
+    detail: `Nothing is served at ${req.method} ${req.path}.`,
+    extra: {},
+    headers: {},
+  });
 };

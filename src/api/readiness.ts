@@ -1,4 +1,5 @@
 import fs from "node:fs/promises";
+import { errnoCode, errorMessage } from "../common/errors.js";
 import type { CheckReadiness, ReadinessCheck } from "./health-routes.js";
 
 // Ready means: the working directory and the imagery storage are there and writable, and workers can load GDAL.
@@ -17,7 +18,7 @@ export function createReadinessCheck(deps: ReadinessDeps): CheckReadiness {
       (version) => ({ name: "gdal", ok: true, detail: `GDAL ${version}` }),
       (error: unknown) => {
         gdal = undefined; // ask again next time: it may have been a passing failure
-        return { name: "gdal", ok: false, detail: (error as Error).message };
+        return { name: "gdal", ok: false, detail: errorMessage(error) };
       },
     );
   return async () => {
@@ -35,6 +36,6 @@ async function writable(name: string, dir: string): Promise<ReadinessCheck> {
     await fs.access(dir, fs.constants.W_OK | fs.constants.R_OK);
     return { name, ok: true, detail: "writable" };
   } catch (error) {
-    return { name, ok: false, detail: `not writable: ${(error as NodeJS.ErrnoException).code ?? "error"}` };
+    return { name, ok: false, detail: `not writable: ${errnoCode(error) ?? "error"}` };
   }
 }

@@ -13,6 +13,11 @@ export function requestLogger(res: Response): Logger {
   return (res.locals as { log: Logger }).log;
 }
 
+/** Logs the request's line at this level whatever its status (a documented 500 that is no fault of ours). */
+export function logRequestAs(res: Response, level: "info" | "warn"): void {
+  res.locals["requestLogLevel"] = level;
+}
+
 export function requestContext(logger: Logger): RequestHandler {
   const http = pinoHttp({
     logger,
@@ -32,8 +37,11 @@ export function requestContext(logger: Logger): RequestHandler {
       const jobId = (res as unknown as Response).locals?.["jobId"] as string | undefined;
       return { requestId: req.id, ...(jobId === undefined ? {} : { jobId }) };
     },
-    customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-      error !== undefined || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info",
+    customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) => {
+      const chosen = (res as unknown as Response).locals?.["requestLogLevel"] as "info" | "warn" | undefined;
+      if (chosen !== undefined) return chosen;
+      return error !== undefined || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info";
+    },
     customSuccessMessage: () => "request",
     customErrorMessage: () => "request",
   });

@@ -1,5 +1,7 @@
+import net from "node:net";
 import os from "node:os";
 import { z } from "zod";
+import { parseHttpUrl } from "../common/http-url.js";
 
 // The shape of config.yaml. The seed's keys keep their meaning; new keys have safe defaults.
 
@@ -94,6 +96,25 @@ const KubernetesSchema = z.strictObject({
 });
 export type RawKubernetesConfig = z.infer<typeof KubernetesSchema>;
 
+/** An http(s) URL without user info or query, written in canonical form (see parseHttpUrl). */
+const httpUrl = z.string().transform((text, ctx) => {
+  const parsed = parseHttpUrl(text, { query: false });
+  if ("url" in parsed) return parsed.url.href;
+  ctx.addIssue({ code: "custom", message: parsed.problem });
+  return z.NEVER;
+});
+
+/** A TRUST_PROXY entry: a name Express knows, an IP address or a subnet (10.0.0.0/8). */
+const proxyAddress = z.string().refine(
+  (text) => {
+    const [address = "", bits, ...rest] = text.split("/");
+    const family = net.isIP(address);
+    if (["loopback", "linklocal", "uniquelocal"].includes(text)) return true;
+    return family !== 0 && rest.length === 0 && (bits === undefined || /^\d{1,3}$/.test(bits));
+  },
+  { message: "must be loopback, linklocal, uniquelocal, an IP address or a subnet such as 10.0.0.0/8" },
+);
+
 export const ConfigSchema = z
   .strictObject({
     // The seed's required keys.
@@ -114,6 +135,14 @@ export const ConfigSchema = z
     PORT: z.number().int().min(0).max(65_535).default(5000),
     MAX_CONCURRENT_JOBS: positiveInt.default(os.availableParallelism()),
     MAX_SCENES_PER_JOB: positiveInt.max(10_000).default(100),
+    /** The finest grid a job may ask for, in metres: a tenth of Sentinel-2's 10 m, the finest sensor's pixel. */
+    MIN_RESOLUTION: z.number().positive().max(10_000).default(1),
+    /**
+     * Most pixels one output band may have (width x height on the job grid); a scene above it fails before any
+     * pixel is written, and a request sure to exceed it is refused. The default allows a whole Landsat scene at
+     * 10 m (about 0.7e9 pixels in its bounding box) and keeps one band under about 4 GB of Float32.
+     */
+    MAX_OUTPUT_PIXELS: positiveInt.default(1_000_000_000),
     HEARTBEAT_INTERVAL: z.number().positive().default(5),
     HEARTBEAT_TIMEOUT: z.number().positive().default(60),
     STAGING: z.enum(["copy", "in_place"]).default("copy"),
@@ -124,14 +153,21 @@ export const ConfigSchema = z
       .default(6 * 3600),
     /** Most jobs waiting to start; a submission beyond it is answered 429 with Retry-After. */
     MAX_QUEUED_JOBS: positiveInt.default(1000),
+    /** Most jobs one owner may have waiting (429 beyond it); default a quarter of MAX_QUEUED_JOBS, at least 1. */
+    MAX_QUEUED_JOBS_PER_OWNER: positiveInt.optional(),
     /**
      * Seconds a finished job's working directory is kept (status, log, outputs' working copy); then it is
-     * removed. Published results are never removed by the service. Default 7 days.
+     * removed. Published results are not touched (see RESULTS_RETENTION). Default 7 days.
      */
     JOB_RETENTION: z
       .number()
       .positive()
       .default(7 * 24 * 3600),
+    /**
+     * Seconds a finished job's published results are kept; then the retention sweep removes them. Unset (the
+     * default): published results are never removed by the service.
+     */
+    RESULTS_RETENTION: z.number().positive().optional(),
     /** The bearer API keys file (hashed keys; mount it from a Secret). The API_KEYS_FILE variable wins. */
     API_KEYS_FILE: path.optional(),
     /** true turns authentication off (development and demos only); the server warns at start-up. */
@@ -143,7 +179,20 @@ export const ConfigSchema = z
       .refine((p) => !p.startsWith("/agricarta/preprocessing"), "must not be under /agricarta/preprocessing")
       .default("/ogcapi"),
     /** URL prefixes OGC subscriber callbacks may go to (e.g. https://hooks.example.org/); none by default. */
-    SUBSCRIBER_URL_PREFIXES: z.array(z.url()).default([]),
+    SUBSCRIBER_URL_PREFIXES: z.array(httpUrl).default([]),
+    /** The base URL clients use (https://agricarta.example.org): every absolute link is built on it. */
+    PUBLIC_URL: httpUrl.transform((url) => url.replace(/\/$/, "")).optional(),
+    /** Express's "trust proxy": which peers' X-Forwarded-Proto/Host links may follow (without PUBLIC_URL). */
+    TRUST_PROXY: z
+      .union([
+        z.boolean(),
+        z.number().int().min(1),
+        proxyAddress.transform((address) => [address]),
+        z.array(proxyAddress).min(1),
+      ])
+      .default(false),
+    /** api_key: /metrics needs an API key, as the job endpoints do; open: anyone may read it. */
+    METRICS_AUTH: z.enum(["api_key", "open"]).default("api_key"),
     /** local: a detached process per job on this machine; kubernetes: a batch/v1 Job per job (KUBERNETES). */
     EXECUTOR: z.enum(["local", "kubernetes"]).default("local"),
     KUBERNETES: KubernetesSchema.optional(),

@@ -25,15 +25,26 @@ export interface Config {
   readonly port: number;
   readonly maxConcurrentJobs: number;
   readonly maxScenesPerJob: number;
+  readonly minResolution: number;
+  readonly maxOutputPixels: number;
   readonly heartbeatIntervalMs: number;
   readonly heartbeatTimeoutMs: number;
   /** copy: stage each scene into the job (copy + tar.gz, as the seed); in_place: read it where it lies. */
   readonly staging: "copy" | "in_place";
   readonly jobTimeoutMs: number;
   readonly maxQueuedJobs: number;
+  /** MAX_QUEUED_JOBS_PER_OWNER, its default resolved. */
+  readonly maxQueuedJobsPerOwner: number;
   readonly jobRetentionMs: number;
+  /** RESULTS_RETENTION; undefined: published results are kept for ever. */
+  readonly resultsRetentionMs: number | undefined;
   readonly ogcApiBasePath: string;
   readonly subscriberUrlPrefixes: readonly string[];
+  /** The base URL of every absolute link (no trailing slash); unset: see src/api/links/base-url.ts. */
+  readonly publicUrl: string | undefined;
+  /** Express's "trust proxy" setting. */
+  readonly trustProxy: boolean | number | readonly string[];
+  readonly metricsAuth: "api_key" | "open";
   /** Where workers run: a local process per job, or a Kubernetes Job per job. */
   readonly executor: { readonly kind: "local" } | KubernetesExecutorConfig;
   /** unset: neither a keys file nor AUTH_DISABLED; the server refuses to start (see src/server.ts). */
@@ -93,15 +104,22 @@ export function resolveConfig(
     port: env.PORT === undefined ? raw.PORT : Number(env.PORT),
     maxConcurrentJobs: raw.MAX_CONCURRENT_JOBS,
     maxScenesPerJob: raw.MAX_SCENES_PER_JOB,
+    minResolution: raw.MIN_RESOLUTION,
+    maxOutputPixels: raw.MAX_OUTPUT_PIXELS,
     heartbeatIntervalMs: raw.HEARTBEAT_INTERVAL * 1000,
     heartbeatTimeoutMs: raw.HEARTBEAT_TIMEOUT * 1000,
     staging: raw.STAGING,
     jobTimeoutMs: raw.JOB_TIMEOUT * 1000,
     maxQueuedJobs: raw.MAX_QUEUED_JOBS,
+    maxQueuedJobsPerOwner: raw.MAX_QUEUED_JOBS_PER_OWNER ?? Math.max(1, Math.ceil(raw.MAX_QUEUED_JOBS / 4)),
     jobRetentionMs: raw.JOB_RETENTION * 1000,
+    resultsRetentionMs: raw.RESULTS_RETENTION === undefined ? undefined : raw.RESULTS_RETENTION * 1000,
     auth: resolveAuth(raw, env.API_KEYS_FILE, abs),
     ogcApiBasePath: raw.OGC_API_BASE_PATH,
     subscriberUrlPrefixes: [...raw.SUBSCRIBER_URL_PREFIXES],
+    publicUrl: raw.PUBLIC_URL,
+    trustProxy: Array.isArray(raw.TRUST_PROXY) ? [...raw.TRUST_PROXY] : raw.TRUST_PROXY,
+    metricsAuth: raw.METRICS_AUTH,
     executor:
       raw.EXECUTOR === "kubernetes" && raw.KUBERNETES !== undefined
         ? resolveKubernetes(raw.KUBERNETES, abs)

@@ -22,6 +22,11 @@ export function loadConfig(configPath: string, env: Readonly<Record<string, stri
         ? "must hold a mapping of keys (ROOT_DIR, PARAMS, ...)"
         : undefined,
   );
+  if (raw.RESOLUTION < raw.MIN_RESOLUTION) {
+    throw new ConfigError(
+      `invalid config ${configPath}: RESOLUTION: is finer than MIN_RESOLUTION (${raw.MIN_RESOLUTION} m)`,
+    );
+  }
   let port: string | undefined;
   if (env["PORT"] !== undefined && env["PORT"] !== "") {
     const checked = PortSchema.safeParse(env["PORT"]);

@@ -110,3 +110,9 @@ function dayOfYearDate(id: string, year: number, doy: number): string {
   }
   return date.toISOString().slice(0, 10);
 }
+
+/**
+ * The ground a Landsat 8/9 scene images at the least (185 km across track by 180 km along it, in m²): a scene's
+ * output without a clip covers at least this much, so a request can be refused before any scene is read.
+ */
+export const LANDSAT_SCENE_MIN_AREA_M2 = 185_000 * 180_000;

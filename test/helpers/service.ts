@@ -1,29 +1,20 @@
 import path from "node:path";
-import { createApp } from "../../src/api/app.js";
 import type { Authentication } from "../../src/api/authentication.js";
 import type { ReadinessCheck } from "../../src/api/health-routes.js";
-import { requestLimitsFrom } from "../../src/api/preprocessing-request.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import type { Config } from "../../src/config/config.js";
+import { createService, type Service } from "../../src/create-service.js";
 import type { Executor } from "../../src/executors/executor.js";
 import { LocalExecutor } from "../../src/executors/local-executor.js";
-import { JobService } from "../../src/jobs/job-service.js";
-import { JobStore } from "../../src/jobs/job-store.js";
-import { SubscriberNotifier } from "../../src/jobs/subscriber-notifier.js";
 import { createLogger } from "../../src/logging/create-logger.js";
-import { ServiceMetrics } from "../../src/metrics/metrics.js";
 import { FIXTURE_WORKERS } from "./paths.js";
 import type { Sandbox } from "./sandbox.js";
 
-// The real app, job service and local executor wired on a sandbox, as src/server.ts wires them, minus listen().
+// The service on a sandbox through src/create-service.ts, the very wiring src/server.ts ships, minus listen().
+// Only what a test chooses differs: the worker (a fixture or the built one), short intervals, where logs go.
 
-export interface TestService {
+export interface TestService extends Service {
   readonly config: Config;
-  readonly store: JobStore;
-  readonly jobs: JobService;
-  readonly app: ReturnType<typeof createApp>;
-  readonly notifier: SubscriberNotifier;
-  readonly metrics: ServiceMetrics;
 }
 
 export interface TestServiceOptions {
@@ -45,43 +36,20 @@ export function createTestService(sandbox: Sandbox, options: TestServiceOptions)
     options.logSink === undefined
       ? createLogger({ name: "test", consoleLevel: "fatal" })
       : createLogger({ name: "test", consoleLevel: "info", console: options.logSink });
-  const store = new JobStore(config.workingDir);
   const workerEntry = path.isAbsolute(options.worker)
     ? options.worker
     : path.join(FIXTURE_WORKERS, `${options.worker}.mjs`);
-  const notifier = new SubscriberNotifier({
-    logger,
-    statusInfo: (doc) => doc,
-    attempts: 3,
-    backoffMs: 100,
-    timeoutMs: 2_000,
-  });
-  const metrics = new ServiceMetrics();
-  const jobs = new JobService({
-    store,
-    notifier,
-    onJobEnded: metrics.jobEnded,
-    executor: options.executor ?? new LocalExecutor({ workerEntry, stopGraceMs: 2_000 }),
+  const service = createService({
     config,
     logger,
-    checkIntervalMs: 200,
-  });
-  metrics.watch(jobs);
-  const app = createApp({
-    jobs,
-    metrics,
+    executor: options.executor ?? new LocalExecutor({ workerEntry, stopGraceMs: 2_000 }),
     authentication: options.authentication ?? { kind: "disabled" },
-    ogc: {
-      basePath: config.ogcApiBasePath,
-      imageryStorage: config.imageryStorage,
-      subscriberUrlPrefixes: config.subscriberUrlPrefixes,
-    },
-    logger,
-    limits: requestLimitsFrom(config),
     checkReadiness: () =>
       Promise.resolve(options.readiness ?? [{ name: "test", ok: true, detail: "always ready" }]),
+    checkIntervalMs: 200,
+    callbacks: { attempts: 3, backoffMs: 100, timeoutMs: 2_000 },
   });
-  return Object.freeze({ config, store, jobs, app, notifier, metrics });
+  return Object.freeze({ ...service, config });
 }
 
 /** After a test: cancels every job still waiting or running (their workers too), stops watching, removes the sandbox. */

@@ -1,23 +1,6 @@
-import type { Subscriber } from "../../jobs/job-spec.js";
 import { ValidationProblem } from "../problems.js";
 
-// The OGC facade's small value rules: which callback URLs are allowed, datetime filters, media types.
-
-/** Only URLs under an allowed prefix may be called back (none unless SUBSCRIBER_URL_PREFIXES says so). */
-export function checkSubscriber(
-  subscriber: Subscriber | undefined,
-  allowed: readonly string[],
-): Subscriber | undefined {
-  if (subscriber === undefined) return undefined;
-  const refused = Object.entries(subscriber)
-    .filter(([, url]) => url !== undefined && !allowed.some((prefix) => url.startsWith(prefix)))
-    .map(([field]) => ({
-      field: `subscriber.${field}`,
-      message: "is not under a URL prefix the service allows",
-    }));
-  if (refused.length > 0) throw new ValidationProblem(refused);
-  return subscriber;
-}
+// The OGC facade's small value rules: datetime filters, media types.
 
 /** An RFC 3339 instant or interval ("a/b", ".." open) as a test on a time. */
 export function parseInterval(text: string): (time: number) => boolean {
@@ -48,6 +31,7 @@ export function parseInterval(text: string): (time: number) => boolean {
   return (time) => time >= start && time <= end;
 }
 
+/** The media type of a published output, as its result link and its download say. */
 export function mediaType(file: string): string {
   if (file.endsWith(".tif")) return "image/tiff; application=geotiff; profile=cloud-optimized";
   if (file.endsWith(".stac.json")) return "application/geo+json";

@@ -65,10 +65,19 @@ describe("authentication", () => {
     expect(await fs.readdir(sandbox.workingDir)).toEqual([]);
   });
 
-  it("leaves /healthz, /readyz and / open", async () => {
-    for (const url of ["/healthz", "/readyz", "/"]) {
+  it("leaves /healthz, /readyz, / and the API description (/openapi.json, /docs) open", async () => {
+    for (const url of ["/healthz", "/readyz", "/", "/openapi.json", "/docs", "/docs/init.js"]) {
       expect((await request(service.app).get(url)).status, url).toBe(200);
     }
+  });
+
+  it("asks for a key at /metrics by default (METRICS_AUTH: api_key)", async () => {
+    const open = await request(service.app).get("/metrics");
+    expect(open.status).toBe(401);
+    expect(open.headers["content-type"]).toMatch(PROBLEM);
+    const res = await get(KEYS.bob, "/metrics");
+    expect(res.status).toBe(200);
+    expect(res.text).toContain("agricarta_queue_depth");
   });
 
   it("records the owner; a key sees, lists and cancels only its owner's jobs; an admin key sees all", async () => {
@@ -200,8 +209,60 @@ describe("Idempotency-Key", () => {
   });
 });
 
+describe("METRICS_AUTH: open", () => {
+  beforeEach(() => setUp("forever", ["METRICS_AUTH: open"]));
+
+  it("serves /metrics without a key", async () => {
+    const res = await request(service.app).get("/metrics");
+    expect(res.status).toBe(200);
+    expect(res.text).toContain("agricarta_queue_depth");
+  });
+});
+
+describe("Idempotency-Key on OGC execution", () => {
+  beforeEach(() => setUp("forever"));
+
+  const execute = (key: string, idempotencyKey: string | undefined, body: unknown) => {
+    const req = request(service.app)
+      .post("/ogcapi/processes/echo/execution")
+      .set("content-type", "application/json")
+      .set("prefer", "respond-async")
+      .set("authorization", `Bearer ${key}`);
+    if (idempotencyKey !== undefined) req.set("idempotency-key", idempotencyKey);
+    return req.send(JSON.stringify(body));
+  };
+
+  it("returns the first job for a repeat, 422 for another body, 400 for a malformed key", async () => {
+    const body = { inputs: { stringInput: "once", pause: 1 } };
+    const first = await execute(KEYS.alice, "ogc-1", body);
+    expect(first.status).toBe(201);
+    const again = await execute(KEYS.alice, "ogc-1", { inputs: { pause: 1, stringInput: "once" } });
+    expect(again.status).toBe(200);
+    expect(again.headers["idempotent-replayed"]).toBe("true");
+    expect(again.body.jobID).toBe(first.body.jobID);
+    expect(new URL(again.headers["location"]!).pathname).toBe(`/ogcapi/jobs/${first.body.jobID}`);
+
+    const other = await execute(KEYS.alice, "ogc-1", { inputs: { stringInput: "twice", pause: 1 } });
+    expect(other.status).toBe(422);
+    expect(other.headers["content-type"]).toMatch(PROBLEM);
+    expect(other.body.jobID).toBe(first.body.jobID);
+
+    const malformed = await execute(KEYS.alice, "x".repeat(300), body);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors).toEqual([{ field: "Idempotency-Key", message: expect.any(String) }]);
+
+    // Keys are per owner, and a key without one makes a new job each time, as before.
+    expect((await execute(KEYS.bob, "ogc-1", body)).status).toBe(201);
+    expect((await execute(KEYS.alice, undefined, body)).status).toBe(201);
+    const jobs = (await fs.readdir(sandbox.workingDir)).filter((n) => !n.startsWith("."));
+    expect(jobs).toHaveLength(3);
+  });
+});
+
 describe("backpressure", () => {
-  beforeEach(() => setUp("forever", ["MAX_CONCURRENT_JOBS: 1", "MAX_QUEUED_JOBS: 2"]));
+  beforeEach(() =>
+    setUp("forever", ["MAX_CONCURRENT_JOBS: 1", "MAX_QUEUED_JOBS: 2", "MAX_QUEUED_JOBS_PER_OWNER: 2"]),
+  );
 
   it("answers 429 with Retry-After when MAX_QUEUED_JOBS jobs are waiting, creating nothing", async () => {
     const accepted = [];
@@ -215,7 +276,7 @@ describe("backpressure", () => {
     expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
     // Nothing is left behind, not even the idempotency record: the same key works once there is room.
     expect(await jobDirs()).toEqual(before);
-    expect(await fs.readdir(path.join(sandbox.workingDir, ".idempotency")).catch(() => [])).toEqual([]);
+    expect(await fs.readdir(path.join(sandbox.workingDir, ".idempotency"))).toEqual([]);
   });
 });
 

@@ -27,6 +27,11 @@ beforeAll(async () => {
     req.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
     req.on("end", () => {
       received.push({ path: req.url ?? "", body: JSON.parse(text) as Record<string, unknown> });
+      if (req.url?.includes("redirect") === true) {
+        // A callback must never follow this, even to an allowed URL (let alone another host).
+        res.writeHead(307, { location: `${hookUrl}/allowed/redirected` }).end();
+        return;
+      }
       res.writeHead(
         req.url?.includes("flaky") && received.filter((r) => r.path === req.url).length < 2 ? 503 : 204,
       );
@@ -122,13 +127,13 @@ describe("processes (/req/core/process-list, /req/core/process-description)", ()
       minOccurs: 1,
       schema: { type: "array", items: { type: "string" } },
     });
-    expect(inputs.resolution.schema).toMatchObject({ type: "number", exclusiveMinimum: 0, maximum: 10_000 });
+    expect(inputs.resolution.schema).toMatchObject({ type: "number", minimum: 1, maximum: 10_000 }); // MIN_RESOLUTION
     expect(inputs.cores.schema).toMatchObject({ type: "integer", minimum: 1, maximum: 2 });
     expect(inputs.product.schema.enum).toEqual(["dn", "radiance", "toa", "sr"]);
     expect(inputs.resolution.minOccurs).toBe(0);
     expect(Object.keys(outputs)).toEqual(["files"]);
     const echo = await api().get(`${BASE}/processes/echo`);
-    expect(echo.body.inputs.pause.schema).toMatchObject({ type: "integer", minimum: 0, maximum: 60 });
+    expect(echo.body.inputs.pause.schema).toMatchObject({ type: "integer", minimum: 0, maximum: 5 });
     expect(echo.body.inputs.stringInput.minOccurs).toBe(1);
   });
 
@@ -300,7 +305,7 @@ describe("jobs (/req/core/job-list, /req/core/job, /req/core/job-results, /req/d
   });
 
   it("dismisses a running job for real: 200 with status dismissed, its worker stopped", async () => {
-    const id = (await execute("echo", { inputs: { stringInput: "s", pause: 30 } }, "respond-async")).body
+    const id = (await execute("echo", { inputs: { stringInput: "s", pause: 5 } }, "respond-async")).body
       .jobID as string;
     await until(id, ["running"]);
     const res = await api().delete(`${BASE}/jobs/${id}`);
@@ -362,6 +367,18 @@ describe("subscriber callbacks", () => {
     expect(calls()[0]!.body).toMatchObject({ status: "failed" });
   }, 60_000);
 
+  it("never follows a redirect from a subscriber", async () => {
+    const subscriber = { successUri: `${hookUrl}/allowed/redirect` };
+    const id = (await execute("echo", { inputs: { stringInput: "r" }, subscriber }, "respond-async")).body
+      .jobID as string;
+    await until(id, ["successful"]);
+    const calls = (path: string) => received.filter((r) => r.body["jobID"] === id && r.path === path);
+    // Each attempt fails on the redirect (three attempts in the tests' wiring); none goes where it points.
+    await expect.poll(() => calls("/allowed/redirect").length, { timeout: 15_000 }).toBe(3);
+    await service.notifier.settled();
+    expect(calls("/allowed/redirected")).toEqual([]);
+  });
+
   it("refuses a callback URL outside SUBSCRIBER_URL_PREFIXES with 400 naming it, creating no job", async () => {
     const res = await execute(
       "echo",
@@ -370,5 +387,20 @@ describe("subscriber callbacks", () => {
     );
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ field: "subscriber.successUri", message: expect.any(String) }]);
+    // Nor one that only looks like it is under the prefix.
+    for (const url of [
+      `${hookUrl}/allowed/../pwn`,
+      `${hookUrl}/allowed/%2e%2e/pwn`,
+      `${hookUrl}/allowed/..\\pwn`,
+      `${hookUrl.replace("127.0.0.1", "a@127.0.0.1")}/allowed/x`,
+      `${hookUrl}0/allowed/x`,
+    ]) {
+      const refused = await execute(
+        "echo",
+        { inputs: { stringInput: "x" }, subscriber: { successUri: url } },
+        "respond-async",
+      );
+      expect(refused.status, url).toBe(400);
+    }
   });
 });

@@ -67,6 +67,58 @@ describe("the OpenAPI document", () => {
     expect(routes.length).toBeGreaterThan(15);
     const missing = routes.filter(([method, p]) => doc.paths[p]?.[method] === undefined);
     expect(missing).toEqual([]);
+    // And nothing more: every operation in it is a route the app serves, with a tag and its answers.
+    const documented = Object.entries(doc.paths).flatMap(([p, operations]) =>
+      Object.entries(operations).map(([method, operation]) => ({ method, p, operation })),
+    );
+    const stale = documented.filter(({ method, p }) => !routes.some(([m, r]) => m === method && r === p));
+    expect(stale).toEqual([]);
+    for (const { method, p, operation } of documented) {
+      expect(operation, `${method} ${p}`).toMatchObject({
+        summary: expect.any(String),
+        tags: [expect.any(String)],
+      });
+      expect(
+        Object.keys((operation as { responses: object }).responses).length,
+        `${method} ${p}`,
+      ).toBeGreaterThan(0);
+    }
+  });
+
+  it("describes each query parameter with the schema that validates it", () => {
+    const parameters = (path: string) =>
+      (
+        (doc.paths[path]!["get"] as { parameters: { name: string; in: string; schema: unknown }[] })
+          .parameters ?? []
+      )
+        .filter((p) => p.in === "query")
+        .map((p) => [p.name, p.schema]);
+    expect(Object.fromEntries(parameters("/ogcapi/jobs"))).toMatchObject({
+      status: {
+        type: "array",
+        items: { enum: ["accepted", "running", "successful", "failed", "dismissed"] },
+      },
+      processID: { type: "array", items: { enum: ["preprocessing", "echo"] } },
+      limit: { type: "integer", minimum: 1, maximum: 10_000 },
+      minDuration: { type: "number", minimum: 0 },
+      cursor: { type: "string", format: "uuid" },
+    });
+    expect(parameters("/ogcapi/jobs").map(([name]) => name)).toEqual([
+      "type",
+      "processID",
+      "status",
+      "datetime",
+      "minDuration",
+      "maxDuration",
+      "limit",
+      "cursor",
+    ]);
+    expect(parameters("/agricarta/preprocessing").map(([name]) => name)).toEqual([
+      "status",
+      "limit",
+      "cursor",
+    ]);
+    expect(parameters("/ogcapi/processes").map(([name]) => name)).toEqual(["limit"]);
   });
 
   it("is what the OGC landing page names as its service-desc", async () => {

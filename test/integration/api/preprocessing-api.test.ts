@@ -105,6 +105,18 @@ describe("service endpoints", () => {
 describe("POST /agricarta/preprocessing", () => {
   beforeEach(() => setUp("forever"));
 
+  it("lists the first 20 bad fields of a request with a thousand, and how many more there were", async () => {
+    const ids = Array.from({ length: 1000 }, (_, i) => `bad-${i}`);
+    const res = await submit({ imagery_list: ids });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toHaveLength(20);
+    expect(res.body.errors[0].field).toBe("imagery_list[0]");
+    expect(res.body.errorsOmitted).toBe(980);
+    expect(res.body.detail).toMatch(/and 980 more$/);
+    expect(res.text.length).toBeLessThan(10_000); // a listing of all 1,000 was over 300 KB
+    expect(await workingDirEntries()).toEqual([]);
+  });
+
   it("accepts the seed's body: 202, the status document and a Location", async () => {
     const res = await submit({
       imagery_list: [SCENE, OTHER],
@@ -409,6 +421,6 @@ describe("running and cancelling", () => {
     expect(doc.message).toMatch(reason);
     expect(doc.scenes[0]).toMatchObject({ status: "failed" });
     const log = (await request(service.app).get(`/agricarta/preprocessing/${jobId}/log`)).text;
-    expect(log).toMatch(/Exception occured, preprocessing failed\n.*worker stopped before finishing/);
+    expect(log).toMatch(/Exception occurred, preprocessing failed\n.*worker stopped before finishing/);
   });
 });

@@ -3,6 +3,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
 import { createTestService, tearDownService, type TestService } from "../../helpers/service.js";
+import { seedFailedJob } from "./finished-job.js";
 
 // pino-http's line per request, as an operator's log collector sees it.
 
@@ -52,5 +53,21 @@ describe("request logs", () => {
     await expect.poll(() => requestLines().length).toBe(3);
     expect(requestLines()[2]).toMatchObject({ level: 40, res: { status: 404 } });
     expect(JSON.stringify(lines)).not.toContain("agk_should-never-appear");
+  });
+
+  it("log the documented 500 for a failed job's results at warn, not error: a client cannot write error lines", async () => {
+    const jobId = await seedFailedJob(service, "1 of 1 scene(s) failed");
+    const before = lines.length;
+    const res = await request(service.app).get(`/ogcapi/jobs/${jobId}/results`);
+    expect(res.status).toBe(500);
+    expect(res.body.detail).toBe("1 of 1 scene(s) failed");
+    await expect.poll(() => lines.slice(before).filter((l) => l["msg"] === "request").length).toBe(1);
+    const mine = lines.slice(before);
+    expect(mine.find((l) => l["msg"] === "request")).toMatchObject({
+      level: 40,
+      res: { status: 500 },
+      jobId,
+    });
+    expect(mine.filter((l) => (l["level"] as number) >= 50)).toEqual([]);
   });
 });

@@ -7,6 +7,8 @@ const schema = preprocessingRequestSchema({
   maxCores: 4,
   defaultResolution: 30,
   defaultDeleteIntermediate: false,
+  minResolution: 1,
+  maxOutputPixels: 1_000_000_000,
 });
 const SCENE = "LC08_L1TP_015028_20200814_20200822_01_T1";
 const OTHER = "LC08_L1TP_015029_20200814_20200822_01_T1";
@@ -109,9 +111,33 @@ describe("a product check next to an invalid scene id", () => {
       maxCores: 4,
       defaultResolution: 30,
       defaultDeleteIntermediate: false,
+      minResolution: 1,
+      maxOutputPixels: 1_000_000_000,
     });
     const parsed = schema.safeParse({ imagery_list: ["", "../x"], product: "dn" });
     expect(parsed.success).toBe(false);
     expect(toFieldIssues(parsed.error!).map((i) => i.field)).toEqual(["imagery_list[0]", "imagery_list[1]"]);
+  });
+});
+
+describe("output size limits (MIN_RESOLUTION, MAX_OUTPUT_PIXELS)", () => {
+  const scene = { imagery_list: [SCENE], cores: 1 };
+
+  it("refuses a resolution finer than MIN_RESOLUTION, naming the key", () => {
+    expect(fieldsOf({ ...scene, resolution: 0.05 })).toEqual([
+      "resolution: must be at least 1 metres (MIN_RESOLUTION)",
+    ]);
+  });
+
+  it("refuses a whole scene sure to exceed MAX_OUTPUT_PIXELS, and allows it at 10 m", () => {
+    expect(fieldsOf({ ...scene, resolution: 10 })).toEqual([]);
+    expect(fieldsOf({ ...scene, resolution: 1 })).toEqual([
+      "resolution: would make about 3.3e+10 pixels per band for a whole scene, above MAX_OUTPUT_PIXELS " +
+        "(1000000000); ask for a coarser resolution or a clip",
+    ]);
+  });
+
+  it("leaves a clipped job to the worker, which knows the scene's footprint", () => {
+    expect(fieldsOf({ ...scene, resolution: 1, clip: [-75, 45, -74.99, 45.01] })).toEqual([]);
   });
 });

@@ -102,6 +102,8 @@ describe("loadConfig", () => {
     ["# CPU_CORES: 6", "CPU_CORES: 2.5", /CPU_CORES/],
     ["# RESOLUTION: 10", "RESOLUTON: 10", /RESOLUTON: is not a recognised field/],
     ["ROOT_DIR: /code", "ROOT_DIR: ''", /ROOT_DIR: must be a non-empty path/],
+    ["# RESOLUTION: 10", "RESOLUTION: 0.5", /RESOLUTION: is finer than MIN_RESOLUTION \(1 m\)/],
+    ["# RESOLUTION: 10", "MAX_OUTPUT_PIXELS: 0", /MAX_OUTPUT_PIXELS/],
   ])("names the bad key when %j becomes %j", (from, to, message) => {
     const text = from.startsWith("PARAMS:") ? withoutKey("PARAMS") + `\n${to}\n` : seedText.replace(from, to);
     expect(text).not.toBe(seedText);
