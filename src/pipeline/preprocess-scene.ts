@@ -1,14 +1,15 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { LandsatBand } from "../config/config-schema.js";
 import { conversionVrt } from "./conversion-vrt.js";
 import type { Clip } from "../common/area-of-interest.js";
 import { writeMaskOutput } from "./mask-output.js";
+import { checkOutputSize } from "./output-size.js";
 import { maskBandXml } from "./qa-mask.js";
 import { intersectExtents, prepareCutline } from "./clip-extent.js";
 import { commonExtent, coveringExtent, projectedExtent, type Extent, type Grid } from "./grid.js";
 import type { BandPlan, QaMask, SceneOutput, SceneResult } from "./scene-output.js";
 import { writeSceneStack } from "./scene-stack.js";
+import { errorMessage } from "../common/errors.js";
 import {
   cogArguments,
   WARPED_FILE_ARGUMENTS,
@@ -38,8 +39,10 @@ export interface PreprocessSceneOptions {
   readonly maskOutput?: boolean | undefined;
   /** Cut every band to this area of interest (EPSG:4326). */
   readonly clip?: Clip | undefined;
+  /** Most pixels one output band may have (MAX_OUTPUT_PIXELS); the scene fails before writing when above. */
+  readonly maxOutputPixels?: number | undefined;
   /** Called after each band with the band's name. */
-  readonly onBand?: (band: LandsatBand) => Promise<void> | void;
+  readonly onBand?: (band: string) => Promise<void> | void;
 }
 
 /** Runs a scene's plan: every band warped onto the job grid and written as a COG, nothing read before. */
@@ -53,7 +56,17 @@ export async function preprocessScene(options: PreprocessSceneOptions): Promise<
         grid,
       )
     : undefined;
+  const covering = (): Extent =>
+    coveringExtent(
+      plan.map((p) => projectedExtent(p.source, grid)),
+      grid.resolution,
+    );
+  const limit = (extent: Extent): void => {
+    if (options.maxOutputPixels !== undefined)
+      checkOutputSize(extent, grid.resolution, options.maxOutputPixels);
+  };
   if (options.clip === undefined) {
+    limit(shared ?? covering());
     return processBands(options, plan, qaMask, {
       grid,
       extent: shared,
@@ -63,16 +76,11 @@ export async function preprocessScene(options: PreprocessSceneOptions): Promise<
   }
   const cutline = prepareCutline(options.clip, grid);
   try {
-    const scene =
-      shared ??
-      coveringExtent(
-        plan.map((p) => projectedExtent(p.source, grid)),
-        grid.resolution,
-      );
-    const extent = intersectExtents(scene, cutline.extent);
+    const extent = intersectExtents(shared ?? covering(), cutline.extent);
     if (extent === undefined) {
       throw new OutsideAreaOfInterestError(`${options.sceneId} does not intersect the area of interest`);
     }
+    limit(extent);
     return await processBands(options, plan, qaMask, {
       grid,
       extent,
@@ -123,7 +131,7 @@ async function processBands(
       });
     } catch (error) {
       // Say which band and file: GDAL's own message may name neither (a read failed on one of its threads).
-      throw new Error(`band ${band} (${path.basename(source)}): ${(error as Error).message}`, {
+      throw new Error(`band ${band} (${path.basename(source)}): ${errorMessage(error)}`, {
         cause: error,
       });
     } finally {

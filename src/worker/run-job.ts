@@ -6,13 +6,16 @@ import { LANDSAT_TILES, locateLandsatScene } from "../imagery/locate-scene.js";
 import { readLandsatMetadata } from "../imagery/landsat-metadata.js";
 import { readMtl } from "../imagery/mtl.js";
 import { archiveScene, copyScene } from "../imagery/stage-scene.js";
-import { writeFileAtomic } from "../common/atomic-write.js";
-import { JOB_FILES, JobStore } from "../jobs/job-store.js";
-import type { JobSpec } from "../jobs/job-spec.js";
+import { errorMessage } from "../common/errors.js";
+import { JobLayout } from "../jobs/job-layout.js";
+import { JobStore } from "../jobs/job-store.js";
+import { MAX_ECHO_PAUSE_SECONDS, type JobSpec } from "../jobs/job-spec.js";
+import { recordFailure } from "../jobs/record-failure.js";
 import { isTerminal } from "../jobs/status-document.js";
 import type { WorkerFigures } from "../jobs/worker-figures.js";
 import { markFailed, markFinished, markProgress, markRunning, updateScene } from "../jobs/transitions.js";
 import type { Logger } from "../logging/create-logger.js";
+import { LANDSAT_TRUE_COLOUR, landsatDescription } from "../imagery/landsat-description.js";
 import { landsatScenePlan } from "../imagery/landsat-scene-plan.js";
 import { OutsideAreaOfInterestError, preprocessScene } from "../pipeline/preprocess-scene.js";
 import { writeQuicklook } from "../pipeline/quicklook.js";
@@ -57,17 +60,14 @@ export async function runJob(jobDir: string, options: RunJobOptions): Promise<Ru
   reporter.startHeartbeat(spec.resolved.heartbeatIntervalMs);
   const log = (...lines: string[]): Promise<void> => store.appendLog(jobId, lines);
   try {
-    if (spec.process === "echo") await runEcho(jobDir, spec, reporter, store);
-    else await processJob(jobDir, spec, reporter, log, logger);
+    if (spec.process === "echo") await runEcho(spec, reporter, store);
+    else await processJob(store, spec, reporter, log, logger);
     return "finished";
   } catch (error) {
     // Clients read the status and job_log.txt; the full error, paths and all, is in the worker's own log.
-    const message = withoutDirectories((error as Error).message) || "unknown error";
+    const message = withoutDirectories(errorMessage(error)) || "unknown error";
     logger.error({ err: error }, "job failed");
-    await log("Exception occured, preprocessing failed", message).catch(() => undefined);
-    await fs
-      .rm(path.join(jobDir, JOB_FILES.imagery), { recursive: true, force: true })
-      .catch(() => undefined);
+    await recordFailure(store, jobId, message).catch(() => undefined);
     // When the final status is what could not be written, the job fails from where it last stood, with the cause.
     await reporter.update((doc, at) =>
       markFailed(isTerminal(doc.status) ? reporter.lastOpen : doc, message, at),
@@ -79,7 +79,7 @@ export async function runJob(jobDir: string, options: RunJobOptions): Promise<Ru
 }
 
 async function processJob(
-  jobDir: string,
+  store: JobStore,
   spec: JobSpec,
   reporter: StatusReporter,
   log: (...lines: string[]) => Promise<void>,
@@ -87,8 +87,8 @@ async function processJob(
 ): Promise<void> {
   const { request, resolved } = spec;
   if (request === undefined) throw new Error("job.json has no preprocessing request");
-  const imageryDir = path.join(jobDir, JOB_FILES.imagery);
-  const outputRoot = path.join(jobDir, JOB_FILES.output, "preprocess");
+  const layout = store.layout(spec.jobId);
+  const outputRoot = layout.preprocess;
   const product = request.product ?? resolved.product;
   gdal.config.set("GDAL_NUM_THREADS", String(request.cores));
   // GDAL's block cache defaults to 5 % of the machine's memory; a worker needs far less (see npm run bench).
@@ -97,7 +97,7 @@ async function processJob(
   await log(
     `Imagery names: ${request.imagery_list.join(",")}`,
     `Job id: ${spec.jobId}`,
-    `Working dir: ${path.dirname(jobDir)}`,
+    `Working dir: ${store.workingDir}`,
     `Resolution: ${request.resolution}`,
     `Delete intermediate: ${request.delete_intermediate ? "True" : "False"}`,
     `Cores: ${request.cores}`,
@@ -137,7 +137,7 @@ async function processJob(
       staged.push({ id, dir: source });
       continue;
     }
-    const dir = await copyScene(source, imageryDir, id);
+    const dir = await copyScene(source, layout.imagery, id);
     await log(`Image: ${id} COPIED`);
     await advance(1, `${id} copied`);
     await archiveScene(dir);
@@ -167,6 +167,7 @@ async function processJob(
           grid,
           threads: request.cores,
           clip: request.clip,
+          maxOutputPixels: resolved.maxOutputPixels,
           mask: request.mask,
           maskOutput: request.mask_output,
           onBand: (band) => advance(1, `${id} ${band} done`),
@@ -175,25 +176,24 @@ async function processJob(
       const metadataFiles = await writeSceneMetadata({
         jobId: spec.jobId,
         sceneId: id,
-        metadata,
+        metadata: landsatDescription(id, metadata),
         product,
         grid,
         outputRoot,
-        metadataRoot: path.join(jobDir, JOB_FILES.output, "metadata"),
+        metadataRoot: layout.metadata,
         outputs: result.outputs,
       });
       const quicklook = path.join(id, `${id}_quicklook.png`);
       await writeQuicklook(
         result.outputs.map((o) => ({ band: o.band, file: path.join(outputRoot, o.file) })),
         path.join(outputRoot, quicklook),
+        LANDSAT_TRUE_COLOUR,
       );
       const published = [
-        ...result.outputs.map((o) => path.join(JOB_FILES.output, "preprocess", o.file)),
-        path.join(JOB_FILES.output, "preprocess", quicklook),
-        ...[result.stack, result.mask]
+        ...[...result.outputs.map((o) => o.file), quicklook, result.stack, result.mask]
           .filter((file) => file !== undefined)
-          .map((file) => path.join(JOB_FILES.output, "preprocess", file)),
-        ...metadataFiles.map((file) => path.join(JOB_FILES.output, file)),
+          .map((file) => layout.relative(path.join(outputRoot, file))),
+        ...metadataFiles.map((file) => layout.relative(path.join(layout.output, file))),
       ];
       await scene(id, { status: "successful", message: "Preprocessed", outputs: published });
       figures.sceneSeconds[id] = (performance.now() - sceneStarted) / 1000;
@@ -206,7 +206,7 @@ async function processJob(
         continue;
       }
       // Clients read this message: file names stay, the server's directories do not.
-      const message = withoutDirectories((error as Error).message) || "unknown error";
+      const message = withoutDirectories(errorMessage(error)) || "unknown error";
       logger.warn({ scene: id, err: error }, "scene failed");
       await fs.rm(path.join(outputRoot, id), { recursive: true, force: true });
       await scene(id, { status: "failed", message: `Preprocessing failed: ${message}` });
@@ -215,20 +215,26 @@ async function processJob(
   }
   await log("Preprocessing finished");
 
+  // A job that made nothing publishes nothing: its log stays readable from the job until JOB_RETENTION.
   const publishDir = path.join(resolved.imageryStorage, resolved.publishPath);
-  await reporter.update((doc, at) => markProgress(doc, { message: "Publishing results" }, at));
-  await publishJob(jobDir, publishDir);
-  // delete_intermediate: the staged inputs (copy and .tar.gz) and the working copy of the outputs go once the
-  // results are published; otherwise they stay in the job directory until JOB_RETENTION removes it. (The
-  // warp's scratch file for each band is always removed at once: it is as large as the band, uncompressed.)
-  if (request.delete_intermediate) {
-    await fs.rm(imageryDir, { recursive: true, force: true });
-    await fs.rm(path.join(jobDir, JOB_FILES.output), { recursive: true, force: true });
+  const produced = reporter.doc.scenes.some((s) => s.outputs.length > 0);
+  if (produced) {
+    await reporter.update((doc, at) => markProgress(doc, { message: "Publishing results" }, at));
+    await publishJob(layout, publishDir);
+  } else {
+    await log("Nothing published: no scene produced output");
   }
+  // The staged inputs (copy and .tar.gz) go once the job is over when it failed, or when delete_intermediate
+  // asks; delete_intermediate also drops the outputs' working copy. Otherwise they stay in the job directory
+  // until JOB_RETENTION removes it. (The warp's scratch file for each band is always removed at once.)
+  if (request.delete_intermediate || reporter.doc.scenes.some((s) => s.status === "failed")) {
+    await store.removeStagedImagery(spec.jobId);
+  }
+  if (request.delete_intermediate) await fs.rm(layout.output, { recursive: true, force: true });
   // Figures for the API's metrics, read from the job directory once the job has ended.
-  figures.bytesWritten = await sizeOf(path.join(publishDir, JOB_FILES.output));
-  await writeFileAtomic(path.join(jobDir, JOB_FILES.figures), `${JSON.stringify(figures)}\n`);
-  await reporter.update((doc, at) => markFinished(doc, resolved.publishPath, at));
+  figures.bytesWritten = produced ? await sizeOf(new JobLayout(publishDir).output) : 0;
+  await store.writeFigures(spec.jobId, figures);
+  await reporter.update((doc, at) => markFinished(doc, produced ? resolved.publishPath : undefined, at));
   logger.info({ status: reporter.doc.status, publishDir }, "job finished");
 }
 
@@ -238,20 +244,14 @@ function withoutDirectories(message: string): string {
 }
 
 /** The echo process: waits `pause` seconds (heartbeat running), then returns its string as the job's result. */
-async function runEcho(
-  jobDir: string,
-  spec: JobSpec,
-  reporter: StatusReporter,
-  store: JobStore,
-): Promise<void> {
+async function runEcho(spec: JobSpec, reporter: StatusReporter, store: JobStore): Promise<void> {
   if (spec.echo === undefined) throw new Error("job.json has no echo inputs");
-  const { stringInput, pause } = spec.echo;
+  const { stringInput } = spec.echo;
+  // A job accepted before the cap may ask for longer: it gets the cap.
+  const pause = Math.min(spec.echo.pause, MAX_ECHO_PAUSE_SECONDS);
   await reporter.update((doc, at) => markProgress(doc, { message: `Pausing ${pause} s` }, at));
   await new Promise((resolve) => setTimeout(resolve, pause * 1000));
-  await writeFileAtomic(
-    path.join(jobDir, JOB_FILES.results),
-    `${JSON.stringify({ stringOutput: stringInput })}\n`,
-  );
+  await store.writeResults(spec.jobId, { stringOutput: stringInput });
   await store.appendLog(spec.jobId, [`Echo: ${stringInput.length} character(s) after ${pause} s`]);
   await reporter.update((doc, at) => markFinished(doc, undefined, at));
 }
