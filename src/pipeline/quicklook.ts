@@ -1,15 +1,14 @@
 import gdal from "gdal-async";
-import type { LandsatBand } from "../config/config-schema.js";
 
-// A small PNG per scene to see at a glance what came out: true colour (B4, B3, B2) when the scene has them,
-// else its first band as grey; each channel stretched between its 2nd and 98th percentiles; nodata
+// A small PNG per scene to see at a glance what came out: the sensor's true-colour bands when the scene has
+// them, else its first band as grey; each channel stretched between its 2nd and 98th percentiles; nodata
 // transparent. GDAL reads the bands already reduced (from the COG overviews), so only a few hundred thousand
 // pixels reach JavaScript, and the PNG is written by GDAL's PNG driver.
 
 export const QUICKLOOK_MAX_SIZE = 512;
 
 export interface QuicklookBand {
-  readonly band: LandsatBand;
+  readonly band: string;
   /** An output COG of the scene. */
   readonly file: string;
 }
@@ -18,11 +17,13 @@ export interface QuicklookBand {
 export async function writeQuicklook(
   bands: readonly QuicklookBand[],
   target: string,
+  /** The sensor's red, green and blue bands; grey from the first band when absent or not all made. */
+  trueColour?: readonly [string, string, string],
   maxSize = QUICKLOOK_MAX_SIZE,
 ): Promise<{ width: number; height: number }> {
   const byName = new Map(bands.map((b) => [b.band, b.file]));
-  const trueColour = (["B4", "B3", "B2"] as const).map((b) => byName.get(b));
-  let files = trueColour.every((f) => f !== undefined) ? trueColour : [bands[0]!.file];
+  const rgb = (trueColour ?? []).map((b) => byName.get(b));
+  let files = rgb.length === 3 && rgb.every((f) => f !== undefined) ? rgb : [bands[0]!.file];
   const sizes = await Promise.all(files.map(sizeOf));
   // Without resamp_clip the bands may have different extents: then the first band alone, in grey.
   if (sizes.some((s) => s.x !== sizes[0]!.x || s.y !== sizes[0]!.y)) files = [files[0]!];

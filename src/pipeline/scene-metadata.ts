@@ -7,19 +7,28 @@ import type { Product } from "../config/config-schema.js";
 import { writeFileAtomic } from "../common/atomic-write.js";
 import type { Grid } from "./grid.js";
 import type { SceneOutput } from "./scene-output.js";
-import { stacItem, type StacAssetInput } from "./stac-item.js";
+import { stacItem, type EoBand, type StacAssetInput } from "./stac-item.js";
 
 // Per processed scene: output/metadata/<scene_id>.json (what was made, from what, how) and a STAC Item
 // (<scene_id>.stac.json) that catalogues and notebooks can read.
 
-/** What the metadata and STAC Item say of the scene itself, from the sensor's metadata reader. */
+/** What the metadata and STAC Item say of the scene itself: the sensor's part of a scene's plan. */
 export interface SceneDescription {
   readonly productId: string;
   readonly processingLevel: string;
   /** ISO 8601 acquisition time. */
   readonly acquiredAt: string;
-  /** Degrees above the horizon. */
-  readonly sunElevation: number;
+  /** STAC platform and instruments ("landsat-8", ["oli", "tirs"]). */
+  readonly platform: string;
+  readonly instruments: readonly string[];
+  /** Each band's eo description, by band name; radar bands have none. */
+  readonly eoBands: Readonly<Record<string, EoBand>>;
+  /** The sensor's facts for the metadata JSON, after the acquisition time (sunElevation, cloudCover...). */
+  readonly facts: Readonly<Record<string, unknown>>;
+  /** The sensor's STAC Item properties (view:sun_elevation, eo:cloud_cover, grid:code...). */
+  readonly stacProperties: Readonly<Record<string, unknown>>;
+  /** What the sensor did beyond the bands' conversions (harmonisation, each band's source resolution...). */
+  readonly provenance: Readonly<Record<string, unknown>>;
 }
 
 export interface SceneMetadataInput {
@@ -53,6 +62,7 @@ export async function writeSceneMetadata(input: SceneMetadataInput): Promise<str
     const size = (await fs.stat(file)).size;
     assets.push({
       band: output.band,
+      eo: input.metadata.eoBands[output.band],
       href: path.relative(input.metadataRoot, file),
       title: conversion.description,
       dataType: raster.dataType,
@@ -86,6 +96,7 @@ export async function writeSceneMetadata(input: SceneMetadataInput): Promise<str
   const provenance = {
     jobId: input.jobId,
     inputs: [input.sceneId],
+    ...input.metadata.provenance,
     gdalVersion: gdal.version,
     /** Per band: the exact gdalwarp and gdal_translate (COG) arguments. */
     gdalArguments: Object.fromEntries(input.outputs.map((o) => [o.band, o.gdalArguments])),
@@ -95,7 +106,7 @@ export async function writeSceneMetadata(input: SceneMetadataInput): Promise<str
     productId: input.metadata.productId,
     processingLevel: input.metadata.processingLevel,
     acquired: input.metadata.acquiredAt,
-    sunElevation: input.metadata.sunElevation,
+    ...input.metadata.facts,
     product: input.product,
     grid: { projection: input.grid.projection, resolution: input.grid.resolution },
     bands,
@@ -107,9 +118,10 @@ export async function writeSceneMetadata(input: SceneMetadataInput): Promise<str
     ring: footprint,
     projectionWkt2: wkt2,
     epsg,
-    platform: `landsat-${input.sceneId.slice(3, 4)}`,
+    platform: input.metadata.platform,
+    instruments: input.metadata.instruments,
     properties: {
-      "view:sun_elevation": input.metadata.sunElevation,
+      ...input.metadata.stacProperties,
       "processing:level": input.metadata.processingLevel,
       "agricarta:product": input.product,
       "agricarta:provenance": provenance,

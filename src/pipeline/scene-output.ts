@@ -1,11 +1,11 @@
-import type { LandsatBand } from "../config/config-schema.js";
 import type { BandConversion } from "./band-conversion.js";
 
 // What goes into a scene's run of the pipeline (a plan of bands, made by the sensor) and what comes out of it.
 
 /** One band of a scene's plan. */
 export interface BandPlan {
-  readonly band: LandsatBand;
+  /** The sensor's band name (B4, B8A, HH...), used in file names. */
+  readonly band: string;
   /** The file (or GDAL dataset name) its pixels are read from. */
   readonly source: string;
   readonly conversion: BandConversion;
@@ -18,7 +18,7 @@ export interface QaMask {
 }
 
 export interface SceneOutput {
-  readonly band: LandsatBand;
+  readonly band: string;
   /** Relative to outputRoot. */
   readonly file: string;
   readonly conversion: BandConversion;

@@ -1,5 +1,3 @@
-import type { LandsatBand } from "../config/config-schema.js";
-
 // A STAC 1.0 Item for one processed scene, with the projection, eo, raster and file extensions.
 
 export const STAC_EXTENSIONS = [
@@ -9,23 +7,17 @@ export const STAC_EXTENSIONS = [
   "https://stac-extensions.github.io/file/v2.1.0/schema.json",
 ] as const;
 
-/** OLI/TIRS band names as STAC's eo extension calls them, with centre wavelengths in micrometres. */
-const EO_BANDS: Record<LandsatBand, { common_name: string; center_wavelength: number }> = {
-  B1: { common_name: "coastal", center_wavelength: 0.44 },
-  B2: { common_name: "blue", center_wavelength: 0.48 },
-  B3: { common_name: "green", center_wavelength: 0.56 },
-  B4: { common_name: "red", center_wavelength: 0.65 },
-  B5: { common_name: "nir08", center_wavelength: 0.86 },
-  B6: { common_name: "swir16", center_wavelength: 1.6 },
-  B7: { common_name: "swir22", center_wavelength: 2.2 },
-  B8: { common_name: "pan", center_wavelength: 0.59 },
-  B9: { common_name: "cirrus", center_wavelength: 1.37 },
-  B10: { common_name: "lwir11", center_wavelength: 10.9 },
-  B11: { common_name: "lwir12", center_wavelength: 12.0 },
-};
+/** A band as STAC's eo extension describes it. */
+export interface EoBand {
+  readonly common_name: string;
+  /** Micrometres. */
+  readonly center_wavelength: number;
+}
 
 export interface StacAssetInput {
-  readonly band: LandsatBand;
+  readonly band: string;
+  /** The band's eo description; undefined for bands outside the optical spectrum (radar). */
+  readonly eo: EoBand | undefined;
   /** Relative to the Item's own location. */
   readonly href: string;
   readonly title: string;
@@ -50,6 +42,7 @@ export interface StacItemInput {
   readonly projectionWkt2: string;
   readonly epsg: number | null;
   readonly platform: string;
+  readonly instruments: readonly string[];
   readonly properties: Readonly<Record<string, unknown>>;
   readonly assets: readonly StacAssetInput[];
 }
@@ -68,7 +61,7 @@ export function stacItem(input: StacItemInput): Record<string, unknown> {
     properties: {
       datetime: input.datetime,
       platform: input.platform,
-      instruments: ["oli", "tirs"],
+      instruments: [...input.instruments],
       "proj:epsg": input.epsg,
       "proj:wkt2": input.projectionWkt2,
       ...(first === undefined
@@ -87,7 +80,7 @@ export function stacItem(input: StacItemInput): Record<string, unknown> {
           roles: ["data"],
           "proj:shape": [...a.shape],
           "proj:transform": [...a.transform],
-          "eo:bands": [{ name: a.band, ...EO_BANDS[a.band] }],
+          ...(a.eo === undefined ? {} : { "eo:bands": [{ name: a.band, ...a.eo }] }),
           "raster:bands": [
             {
               data_type: a.dataType.toLowerCase(),

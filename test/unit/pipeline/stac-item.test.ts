@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { LANDSAT_EO_BANDS } from "../../../src/imagery/landsat-description.js";
 import { STAC_EXTENSIONS, stacItem, type StacAssetInput } from "../../../src/pipeline/stac-item.js";
 
 // The STAC Item built from plain inputs: geometry, bbox, projection, and each asset's eo, raster and file fields.
 
 const asset = (band: StacAssetInput["band"], extra: Partial<StacAssetInput> = {}): StacAssetInput => ({
   band,
+  eo: LANDSAT_EO_BANDS[band as keyof typeof LANDSAT_EO_BANDS],
   href: `../preprocess/S/S_${band}_sr.tif`,
   title: `${band} surface reflectance`,
   dataType: "Int16",
@@ -39,6 +41,7 @@ describe("stacItem", () => {
         projectionWkt2: "PROJCRS[...]",
         epsg: null,
         platform: "landsat-8",
+        instruments: ["oli", "tirs"],
         properties: { "processing:level": "L2SP" },
         assets: [
           asset("B4"),
@@ -86,5 +89,27 @@ describe("stacItem", () => {
       "file:size": 1234,
       "file:checksum": "1220" + "ab".repeat(32),
     });
+  });
+});
+
+describe("stacItem for a band outside the optical spectrum", () => {
+  it("gives the asset no eo:bands", () => {
+    const item = JSON.parse(
+      JSON.stringify(
+        stacItem({
+          id: "R",
+          datetime: "2021-07-01T15:00:00Z",
+          ring,
+          projectionWkt2: "PROJCRS[...]",
+          epsg: null,
+          platform: "radarsat-2",
+          instruments: ["c-sar"],
+          properties: {},
+          assets: [asset("HH", { eo: undefined })],
+        }),
+      ),
+    );
+    expect(item.assets.HH).not.toHaveProperty("eo:bands");
+    expect(item.properties.instruments).toEqual(["c-sar"]);
   });
 });
