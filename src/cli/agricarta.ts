@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
+import { errorMessage } from "../common/errors.js";
 
 // agricarta: the command-line client. It talks HTTP to the service's API, never to its files.
 //   agricarta submit <scene...> [--resolution M] [--cores N] [--product P] [--delete-intermediate] [--wait]
@@ -179,7 +180,7 @@ class Client {
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } })
         .cause;
-      const reason = cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? (error as Error).message;
+      const reason = cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? errorMessage(error);
       throw new CliError(`cannot reach the service at ${this.baseUrl} (${reason})`, 3);
     }
     const text = await res.text();
@@ -233,7 +234,7 @@ main(process.argv.slice(2)).then(
       process.exit(error.exitCode);
     }
     if ((error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") === true) {
-      process.stderr.write(`agricarta: ${(error as Error).message}\n${USAGE}`);
+      process.stderr.write(`agricarta: ${errorMessage(error)}\n${USAGE}`);
       process.exit(2);
     }
     process.stderr.write(`agricarta: ${String((error as Error).stack ?? error)}\n`);

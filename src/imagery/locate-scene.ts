@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { LandsatSceneId } from "./landsat-scene-id.js";
+import { errnoCode } from "../common/errors.js";
 
 // Where a Landsat scene lives on the imagery volume: l8-l2a-products/tiles/<path>/<row>/<scene_id>/.
 
@@ -19,7 +20,7 @@ export async function locateLandsatScene(
   try {
     return (await fs.stat(dir)).isDirectory() ? dir : undefined;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    if (errnoCode(error) === "ENOENT") return undefined;
     throw error;
   }
 }

@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { errnoCode, errorMessage } from "../common/errors.js";
 
 // A Landsat MTL metadata file (ODL text or JSON) as nested groups of string values, read by group.
 // Only the file-name lookup lives here for now; the radiometric coefficients build on the same groups.
@@ -80,8 +81,8 @@ export async function readMtl(sceneDir: string, sceneId: string): Promise<MtlGro
     try {
       text = await fs.readFile(file, "utf8");
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
-      throw new MtlError(`cannot read ${path.basename(file)}: ${(error as Error).message}`, { cause: error });
+      if (errnoCode(error) === "ENOENT") continue;
+      throw new MtlError(`cannot read ${path.basename(file)}: ${errorMessage(error)}`, { cause: error });
     }
     return parse(text);
   }
