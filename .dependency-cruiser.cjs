@@ -1,6 +1,7 @@
 // The direction of imports in src/, checked by `npm run lint` (and so by ./dev test and CI).
 // Two chains, as the README draws them: api -> jobs -> executors for the API process, and
-// worker -> imagery -> pipeline for the worker; shared ground (common, config, logging) imports neither.
+// worker -> imagery -> pipeline for the worker; shared ground (common, logging) imports neither, and the config
+// imports only the sensors' declarations of their PARAMS blocks.
 // A folder named in `to` is one the folder in `from` must not import.
 
 /** @param {string} name @param {string} from @param {string[]} forbidden @param {string} why */
@@ -36,7 +37,7 @@ module.exports = {
         "The API server never touches pixels: nothing it loads may reach gdal-async (the worker probes GDAL " +
         "for it in a child process).",
       severity: "error",
-      from: { path: "^src/(api|jobs|executors|metrics|auth|cli|server\\.ts)" },
+      from: { path: "^src/(api|jobs|executors|metrics|auth|cli|config|server\\.ts|create-service\\.ts)" },
       to: { path: "gdal-async", reachable: true },
     },
     layer(
@@ -58,10 +59,17 @@ module.exports = {
       "common/ holds what every layer shares; it depends on none of them.",
     ),
     layer(
-      "config-and-logging-are-shared-ground",
-      "(config|logging)",
+      "logging-is-shared-ground",
+      "logging",
       ["api", "jobs", "executors", "worker", "imagery", "pipeline", "metrics", "auth", "cli"],
-      "Every process reads the config and logs; neither knows any process.",
+      "Every process logs; the logger knows no process.",
+    ),
+    layer(
+      "config-knows-only-sensor-params",
+      "config",
+      ["api", "jobs", "executors", "worker", "pipeline", "metrics", "auth", "cli"],
+      "Every process reads the config; it imports only what sensors declare of their PARAMS blocks (pure, " +
+        "which api-process-never-loads-gdal checks).",
     ),
     layer(
       "api-goes-through-jobs",
@@ -90,8 +98,9 @@ module.exports = {
     layer(
       "imagery-is-below-the-worker",
       "imagery",
-      ["api", "jobs", "executors", "worker", "metrics", "cli"],
-      "worker -> imagery -> pipeline: sensors read scenes and plan them; they do not run jobs.",
+      ["api", "jobs", "executors", "worker", "metrics", "cli", "config"],
+      "worker -> imagery -> pipeline: sensors read scenes and plan them; they do not run jobs, and the config " +
+        "reads their PARAMS declarations, not the other way round.",
     ),
     layer(
       "pipeline-names-no-sensor",

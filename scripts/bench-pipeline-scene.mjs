@@ -2,9 +2,9 @@
 //   node scripts/bench-pipeline-scene.mjs <sceneDir> <outputRoot> <resolution> <threads>
 import path from "node:path";
 import gdal from "gdal-async";
-import { readLandsatMetadata } from "../dist/imagery/landsat-metadata.js";
-import { readMtl } from "../dist/imagery/mtl.js";
-import { landsatScenePlan } from "../dist/imagery/landsat-scene-plan.js";
+import { readLandsatMetadata } from "../dist/imagery/landsat/landsat-metadata.js";
+import { readMtl } from "../dist/imagery/landsat/mtl.js";
+import { landsatScenePlan } from "../dist/imagery/landsat/landsat-scene-plan.js";
 import { preprocessScene } from "../dist/pipeline/preprocess-scene.js";
 
 const [sceneDir, outputRoot, resolution, threads] = process.argv.slice(2);

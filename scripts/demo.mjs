@@ -9,14 +9,22 @@ import { fileURLToPath } from "node:url";
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const run = path.join(repo, "demo-run");
 const storage = path.join(run, "storage");
-// One job per product the bundled scenes can give: surface reflectance from Level-2, TOA from Level-1.
+// One job per product the bundled scenes can give: surface reflectance from Level-2, TOA from Level-1, and
+// Sentinel-2 L2A surface reflectance (baseline 04.00 offsets applied) beside a Landsat scene on the same grid.
 const jobs = [
   { imagery_list: ["LC08_L2SP_017036_20130419_20200913_02_T2"], product: "sr" },
   { imagery_list: ["LC08_L1TP_016037_20170813_20170814_01_RT"], product: "toa" },
+  {
+    imagery_list: [
+      "S2A_MSIL2A_20221005T115411_N0400_R023_T29UNU_20221005T164454",
+      "LC08_L2SP_017036_20130419_20200913_02_T2",
+    ],
+    resolution: 120,
+  },
 ];
 
 // 1. The imagery volume: a copy of examples/storage, so nothing is ever written next to the samples.
-if (!fs.existsSync(path.join(storage, "l8-l2a-products"))) {
+if (!fs.existsSync(path.join(storage, "s2-l2a-products"))) {
   fs.mkdirSync(run, { recursive: true });
   fs.cpSync(path.join(repo, "examples", "storage"), storage, { recursive: true });
 }
@@ -40,7 +48,7 @@ try {
   console.log(`server ready at ${base} (log: ${path.relative(repo, path.join(run, "server.log"))})`);
   console.log("authentication is off for the demo (AUTH_DISABLED: true in examples/config.yaml)");
 
-  for (const job of jobs) await runJob({ ...job, resolution: 500, cores: 2, delete_intermediate: false });
+  for (const job of jobs) await runJob({ resolution: 500, cores: 2, delete_intermediate: false, ...job });
 } finally {
   stop();
 }

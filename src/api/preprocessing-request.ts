@@ -1,15 +1,17 @@
 import { z } from "zod";
 import type { Config } from "../config/config.js";
-import { LANDSAT_SCENE_MIN_AREA_M2, parseLandsatSceneId, SceneIdError } from "../imagery/landsat-scene-id.js";
-import { ProductSchema } from "../config/config-schema.js";
+import { identifyScene, SENSOR_IDENTITIES, type IdentifiedScene } from "../imagery/identify-scene.js";
+import { SceneIdError } from "../imagery/scene-id-error.js";
+import { ProductSchema } from "../common/products.js";
 import { ReflectanceTypeSchema, ResamplingSchema, type JobRequest } from "../jobs/job-spec.js";
 import { ClipSchema } from "../common/area-of-interest.js";
-import { productsForLevel } from "../imagery/landsat-products.js";
+import { SENSOR_NAMES } from "../imagery/sensor-name.js";
 import { MaskFlagSchema } from "../common/mask-flags.js";
 import { JobStateSchema } from "../jobs/status-document.js";
 
-// What POST /agricarta/preprocessing accepts. Scene ids must be real Landsat ids, which also keeps path tricks
-// (separators, "..", NUL) out of the storage layout.
+// What POST /agricarta/preprocessing accepts. Scene ids must be real ids of a supported sensor (Landsat 8/9,
+// Sentinel-2), which also keeps path tricks (separators, "..", NUL) out of the storage layout; what depends on a
+// scene's sensor and level (products, bands, harmonize, whole-scene size) is checked from its id.
 
 export interface RequestLimits {
   readonly maxScenes: number;
@@ -35,7 +37,7 @@ export function requestLimitsFrom(config: Config): RequestLimits {
 /** The coarsest grid a job may ask for, in metres. */
 export const MAX_RESOLUTION = 10_000;
 
-const MAX_SCENE_ID_LENGTH = 64;
+const MAX_SCENE_ID_LENGTH = 80;
 
 const SceneIdSchema = z.string().superRefine((id, ctx) => {
   if (id.length > MAX_SCENE_ID_LENGTH) {
@@ -46,12 +48,26 @@ const SceneIdSchema = z.string().superRefine((id, ctx) => {
     return;
   }
   try {
-    parseLandsatSceneId(id);
+    identifyScene(id);
   } catch (error) {
     if (!(error instanceof SceneIdError)) throw error;
     ctx.addIssue({ code: "custom", message: error.message });
   }
 });
+
+/** Band overrides per sensor: each list names bands of that sensor, once each. */
+const BandsSchema = z.strictObject(
+  Object.fromEntries(
+    SENSOR_IDENTITIES.map((identity) => [
+      identity.name,
+      z
+        .array(z.enum(identity.bandNames as [string, ...string[]]))
+        .min(1, `names at least one ${identity.title} band`)
+        .refine((bands) => new Set(bands).size === bands.length, "lists a band more than once")
+        .optional(),
+    ]),
+  ),
+);
 
 /** The seed's clients send Python's str(bool): "True"/"False"; JSON clients send booleans. */
 const SeedBooleanSchema = z.union([
@@ -94,8 +110,24 @@ export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<Job
         .refine((flags) => new Set(flags).size === flags.length, "lists a flag more than once")
         .optional(),
       mask_output: z.boolean().optional(),
+      bands: BandsSchema.optional(),
+      harmonize: z.boolean().optional(),
     })
     .superRefine((body, ctx) => {
+      // Zod runs this even when an id is invalid (that id has its own issue already): only valid ids are seen.
+      const scenes = body.imagery_list.flatMap((id) => identified(id) ?? []);
+      const ids = scenes.map(({ scene }) => scene.id);
+      // "X" and "X.SAFE" are one scene (an exact repeat is refused above).
+      if (new Set(body.imagery_list).size === body.imagery_list.length && new Set(ids).size < ids.length) {
+        ctx.addIssue({ code: "custom", path: ["imagery_list"], message: "lists a scene more than once" });
+      }
+      if (body.harmonize === true && !scenes.some(({ identity }) => identity.name === "S2")) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["harmonize"],
+          message: "applies to Sentinel-2 scenes, and the job has none",
+        });
+      }
       if (body.mask_output === true && body.mask === undefined) {
         ctx.addIssue({
           code: "custom",
@@ -106,7 +138,8 @@ export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<Job
       // Without a clip every scene's output covers at least the ground the scene images: too many pixels for
       // MAX_OUTPUT_PIXELS is known now. (With a clip only the worker knows; a scene too large fails there.)
       if (body.clip === undefined && body.resolution >= limits.minResolution) {
-        const pixels = Math.round(LANDSAT_SCENE_MIN_AREA_M2 / body.resolution ** 2);
+        const area = Math.max(0, ...scenes.map(({ identity }) => identity.minSceneAreaM2));
+        const pixels = Math.round(area / body.resolution ** 2);
         if (pixels > limits.maxOutputPixels) {
           ctx.addIssue({
             code: "custom",
@@ -117,24 +150,29 @@ export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<Job
           });
         }
       }
-      // A product asked for by name that a scene's level cannot give is known now: refuse it now. Zod runs
-      // this even when an id is invalid (that id has its own issue already), so only valid ids are looked at.
+      // A product asked for by name that a scene's level cannot give is known now: refuse it now.
       if (body.product === undefined) return;
-      for (const id of body.imagery_list) {
-        const level = levelOf(id);
-        if (level !== undefined && !productsForLevel(level).includes(body.product)) {
+      for (const { identity, scene } of scenes) {
+        const products = identity.productsFor(scene);
+        if (!products.includes(body.product)) {
           ctx.addIssue({
             code: "custom",
             path: ["product"],
-            message: `${body.product} cannot be made from ${id} (a ${level} product gives ${productsForLevel(level).join(", ")})`,
+            message: `${body.product} cannot be made from ${scene.id} (it gives ${products.join(", ")})`,
           });
         }
       }
     })
     .transform((body): JobRequest => {
-      const { product, resampling, reflectance_type, clip, mask, mask_output, ...rest } = body;
+      const { product, resampling, reflectance_type, clip, mask, mask_output, bands, harmonize, ...rest } =
+        body;
+      const overrides = Object.fromEntries(
+        SENSOR_NAMES.flatMap((name) => (bands?.[name] === undefined ? [] : [[name, bands[name]]])),
+      );
       return {
         ...rest,
+        ...(Object.keys(overrides).length === 0 ? {} : { bands: overrides }),
+        ...(harmonize === undefined ? {} : { harmonize }),
         ...(mask_output === undefined ? {} : { mask_output }),
         ...(mask === undefined ? {} : { mask }),
         ...(clip === undefined ? {} : { clip }),
@@ -145,10 +183,10 @@ export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<Job
     });
 }
 
-/** "L1" or "L2" for a valid scene id that says its level; undefined otherwise. */
-function levelOf(id: string): "L1" | "L2" | undefined {
+/** The scene's sensor and parsed id, or undefined for an id that is not valid (it has its own issue). */
+function identified(id: string): IdentifiedScene | undefined {
   try {
-    return parseLandsatSceneId(id).level?.slice(0, 2) as "L1" | "L2" | undefined;
+    return identifyScene(id);
   } catch (error) {
     if (error instanceof SceneIdError) return undefined;
     throw error;

@@ -1,6 +1,8 @@
 import net from "node:net";
 import os from "node:os";
 import { z } from "zod";
+import { LandsatParamsSchema } from "../imagery/landsat/landsat-params.js";
+import { Sentinel2ParamsSchema } from "../imagery/sentinel2/sentinel2-params.js";
 import { parseHttpUrl } from "../common/http-url.js";
 
 // The shape of config.yaml. The seed's keys keep their meaning; new keys have safe defaults.
@@ -35,23 +37,10 @@ const LoggingConfigSchema = z.looseObject({
   file_level: LogLevelSchema.default("debug"),
 });
 
-/** Landsat 8/9 band names accepted in PARAMS.LC8.bands. */
-export const LandsatBandSchema = z.enum(["B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9", "B10", "B11"]);
-export type LandsatBand = z.infer<typeof LandsatBandSchema>;
-
-export const ProductSchema = z.enum(["dn", "radiance", "toa", "sr"]);
-export type Product = z.infer<typeof ProductSchema>;
-
-const Lc8ParamsSchema = z.strictObject({
-  bands: z.array(LandsatBandSchema).min(1).default(["B2", "B3", "B4", "B5", "B6", "B7"]),
-  product: ProductSchema.default("sr"),
-  resamp_clip: z.boolean().default(true),
-});
-
+/** Each sensor declares its own block (imagery/<sensor>/*-params.ts); radar blocks are kept as given for now. */
 const ParamsSchema = z.looseObject({
-  LC8: Lc8ParamsSchema.prefault({}),
-  // Sentinel-2 and radar parameters are kept as given until their pipelines exist.
-  S2: z.record(z.string(), z.unknown()).optional(),
+  LC8: LandsatParamsSchema.prefault({}),
+  S2: Sentinel2ParamsSchema.prefault({}),
   RCM: z.record(z.string(), z.unknown()).optional(),
   RS2: z.record(z.string(), z.unknown()).optional(),
 });

@@ -1,5 +1,6 @@
 import path from "node:path";
-import type { LandsatBand, LogLevel, Product, RawConfig, RawKubernetesConfig } from "./config-schema.js";
+import type { SensorName, SensorParams } from "../imagery/sensor-name.js";
+import type { LogLevel, RawConfig, RawKubernetesConfig } from "./config-schema.js";
 
 // The service's resolved configuration: absolute paths, defaults filled in, frozen.
 
@@ -13,11 +14,8 @@ export interface Config {
   readonly loggingDir: string | undefined;
   readonly logging: { readonly consoleLevel: LogLevel; readonly fileLevel: LogLevel };
   readonly projection: string;
-  readonly landsat: {
-    readonly bands: readonly LandsatBand[];
-    readonly product: Product;
-    readonly resampClip: boolean;
-  };
+  /** Each sensor's PARAMS block, resolved. */
+  readonly sensors: Readonly<Record<SensorName, SensorParams>>;
   readonly params: Readonly<Record<string, unknown>>;
   readonly resolution: number;
   readonly cpuCores: number;
@@ -92,10 +90,9 @@ export function resolveConfig(
       fileLevel: raw.LOGGING_CONFIG.file_level,
     },
     projection: raw.PROJECTION,
-    landsat: {
-      bands: Object.freeze([...raw.PARAMS.LC8.bands]),
-      product: raw.PARAMS.LC8.product,
-      resampClip: raw.PARAMS.LC8.resamp_clip,
+    sensors: {
+      LC8: sensorParams(raw.PARAMS.LC8),
+      S2: sensorParams(raw.PARAMS.S2),
     },
     params: Object.freeze({ ...raw.PARAMS }),
     resolution: raw.RESOLUTION,
@@ -162,4 +159,12 @@ function deepFreeze<T>(value: T): T {
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
+}
+
+function sensorParams(block: {
+  bands: readonly string[];
+  product?: SensorParams["product"];
+  resamp_clip: boolean;
+}): SensorParams {
+  return { bands: [...block.bands], product: block.product, resampClip: block.resamp_clip };
 }

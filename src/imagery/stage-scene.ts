@@ -25,3 +25,11 @@ export async function archiveScene(stagedDir: string): Promise<string> {
   await fs.rename(partial, archive);
   return archive;
 }
+
+/** A zipped scene is staged as the zip itself: it is already one archive, and it is read in place. */
+export async function copySceneArchive(sourceZip: string, imageryDir: string): Promise<string> {
+  const target = path.join(imageryDir, path.basename(sourceZip));
+  await fs.mkdir(imageryDir, { recursive: true });
+  await fs.copyFile(sourceZip, target, fs.constants.COPYFILE_EXCL);
+  return target;
+}

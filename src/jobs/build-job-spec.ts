@@ -1,4 +1,5 @@
 import type { Config } from "../config/config.js";
+import { identifyScene } from "../imagery/identify-scene.js";
 import type { EchoInputs, JobRequest, JobSpec } from "./job-spec.js";
 import { publishPathFor } from "./publish-paths.js";
 
@@ -10,7 +11,10 @@ export function buildJobSpec(
   config: Config,
   now: Date,
 ): JobSpec {
-  return { ...specBase(jobId, owner, config, now), process: "preprocessing", request };
+  const base = specBase(jobId, owner, config, now);
+  // Each scene's sensor, as the API identified it (its ids are valid by now).
+  const scenes = request.imagery_list.map((id) => ({ id, sensor: identifyScene(id).identity.name }));
+  return { ...base, resolved: { ...base.resolved, scenes }, process: "preprocessing", request };
 }
 
 /** An echo job's job.json: the same resolved part (the worker reads its heartbeat and log level there). */
@@ -33,9 +37,16 @@ function specBase(jobId: string, owner: string, config: Config, now: Date): Omit
       imageryStorage: config.imageryStorage,
       publishPath: publishPathFor(jobId),
       projection: config.projection,
-      bands: [...config.landsat.bands],
-      product: config.landsat.product,
-      resampClip: config.landsat.resampClip,
+      sensors: Object.fromEntries(
+        Object.entries(config.sensors).map(([name, params]) => [
+          name,
+          {
+            bands: [...params.bands],
+            ...(params.product === undefined ? {} : { product: params.product }),
+            resampClip: params.resampClip,
+          },
+        ]),
+      ),
       logLevel: config.logging.consoleLevel,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       staging: config.staging,

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { LandsatBandSchema, ProductSchema } from "../config/config-schema.js";
+import { SensorNameSchema } from "../imagery/sensor-name.js";
+import { ProductSchema } from "../common/products.js";
 import { ClipSchema } from "../common/area-of-interest.js";
 import { MaskFlagSchema } from "../common/mask-flags.js";
 import { RESAMPLING_METHODS } from "../common/resampling.js";
@@ -16,8 +17,12 @@ export const JobRequestSchema = z.strictObject({
   resolution: z.number().positive(),
   cores: z.number().int().positive(),
   delete_intermediate: z.boolean(),
-  /** Overrides PARAMS.LC8.product for this job. */
+  /** Overrides each sensor's PARAMS product for this job. */
   product: ProductSchema.optional(),
+  /** Overrides a sensor's PARAMS bands for this job, by sensor ({"S2": ["B04", "B08"]}). */
+  bands: z.partialRecord(SensorNameSchema, z.array(z.string()).min(1)).optional(),
+  /** Sentinel-2 reflectance adjusted to Landsat 8 OLI (HLS bandpass coefficients). */
+  harmonize: z.boolean().optional(),
   /** For continuous bands; QA bands are always resampled with nearest. Default bilinear. */
   resampling: ResamplingSchema.optional(),
   /** How reflectance is stored: int16 scaled by 1e-4 (default) or float32. */
@@ -62,6 +67,20 @@ export const SubscriberSchema = z.strictObject({
 export const StoredSubscriberSchema = SubscriberSchema.extend({ linkBase: z.url().optional() });
 export type Subscriber = z.infer<typeof StoredSubscriberSchema>;
 
+const SensorParamsSpecSchema = z.strictObject({
+  bands: z.array(z.string()).min(1),
+  product: ProductSchema.optional(),
+  resampClip: z.boolean(),
+});
+
+/** A job.json written before sensors were modules held Landsat's bands, product and resampClip at the top. */
+function fromLandsatOnlySpec(resolved: unknown): unknown {
+  if (typeof resolved !== "object" || resolved === null || "sensors" in resolved) return resolved;
+  const { bands, product, resampClip, ...rest } = resolved as Record<string, unknown>;
+  if (bands === undefined) return resolved;
+  return { ...rest, sensors: { LC8: { bands, product, resampClip } } };
+}
+
 export const JobSpecSchema = z.strictObject({
   jobId: z.uuid(),
   created: z.iso.datetime(),
@@ -76,20 +95,24 @@ export const JobSpecSchema = z.strictObject({
    */
   echo: z.strictObject({ stringInput: z.string(), pause: z.number().int().min(0) }).optional(),
   subscriber: StoredSubscriberSchema.optional(),
-  resolved: z.strictObject({
-    imageryStorage: z.string(),
-    /** Where results are published, relative to imageryStorage. */
-    publishPath: z.string(),
-    projection: z.string(),
-    bands: z.array(LandsatBandSchema).min(1),
-    product: ProductSchema,
-    resampClip: z.boolean(),
-    logLevel: z.string(),
-    heartbeatIntervalMs: z.number().positive(),
-    staging: z.enum(["copy", "in_place"]),
-    /** MAX_OUTPUT_PIXELS when the job was accepted (jobs from before it have the default). */
-    maxOutputPixels: z.number().int().positive().default(1_000_000_000),
-  }),
+  resolved: z.preprocess(
+    fromLandsatOnlySpec,
+    z.strictObject({
+      imageryStorage: z.string(),
+      /** Where results are published, relative to imageryStorage. */
+      publishPath: z.string(),
+      projection: z.string(),
+      /** Each sensor's PARAMS block when the job was accepted. */
+      sensors: z.partialRecord(SensorNameSchema, SensorParamsSpecSchema),
+      /** Which sensor each scene of the request is, in request order. */
+      scenes: z.array(z.strictObject({ id: z.string(), sensor: SensorNameSchema })).optional(),
+      logLevel: z.string(),
+      heartbeatIntervalMs: z.number().positive(),
+      staging: z.enum(["copy", "in_place"]),
+      /** MAX_OUTPUT_PIXELS when the job was accepted (jobs from before it have the default). */
+      maxOutputPixels: z.number().int().positive().default(1_000_000_000),
+    }),
+  ),
 });
 export type JobSpec = z.infer<typeof JobSpecSchema>;
 

@@ -45,6 +45,8 @@ export interface VirtualRasterBand {
   readonly nodata?: number | undefined;
   /** Elements of the ComplexSource after the source file and window (NODATA, ScaleRatio, LUT...). */
   readonly sourceElements: readonly string[];
+  /** Read the file at full resolution only, never its overviews (categorical data: classes, masks). */
+  readonly noOverviews?: boolean | undefined;
   /** Extra dataset-level XML, e.g. a <MaskBand>. */
   readonly extra?: string | undefined;
 }
@@ -66,6 +68,9 @@ export function virtualRaster(sourceFile: string, band: VirtualRasterBand): Virt
       ...(band.nodata === undefined ? [] : [`    <NoDataValue>${band.nodata}</NoDataValue>`]),
       `    <ComplexSource>`,
       `      <SourceFilename relativeToVRT="0">${escapeXml(path.resolve(sourceFile))}</SourceFilename>`,
+      ...(band.noOverviews === true
+        ? [`      <OpenOptions><OOI key="OVERVIEW_LEVEL">NONE</OOI></OpenOptions>`]
+        : []),
       `      <SourceBand>1</SourceBand>`,
       `      <SrcRect xOff="0" yOff="0" xSize="${x}" ySize="${y}"/>`,
       `      <DstRect xOff="0" yOff="0" xSize="${x}" ySize="${y}"/>`,

@@ -15,6 +15,8 @@ export async function writeMaskOutput(
 ): Promise<void> {
   const virtual = virtualRaster(qaFile, {
     dataType: "Byte",
+    // Quality classes must not come from a JPEG 2000 overview, whose wavelet smoothing invents classes.
+    noOverviews: true,
     sourceElements: [`<LUT>${uint16LookupTable((qa) => (drop(qa) ? 1 : 0))}</LUT>`],
   });
   try {

@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import gdal from "gdal-async";
 import { conversionVrt } from "./conversion-vrt.js";
 import type { Clip } from "../common/area-of-interest.js";
 import { writeMaskOutput } from "./mask-output.js";
@@ -42,7 +43,7 @@ export interface PreprocessSceneOptions {
   /** Most pixels one output band may have (MAX_OUTPUT_PIXELS); the scene fails before writing when above. */
   readonly maxOutputPixels?: number | undefined;
   /** Called after each band with the band's name. */
-  readonly onBand?: (band: string) => Promise<void> | void;
+  readonly onBand?: ((band: string) => Promise<void> | void) | undefined;
 }
 
 /** Runs a scene's plan: every band warped onto the job grid and written as a COG, nothing read before. */
@@ -104,13 +105,17 @@ async function processBands(
   qaMask: QaMask | undefined,
   warp: Omit<WarpOptions, "srcNodata" | "dstNodata">,
 ): Promise<SceneResult> {
-  const maskBand = qaMask === undefined ? undefined : maskBandXml(qaMask.file, qaMask.drop);
+  const qaSize = qaMask === undefined ? undefined : rasterSize(qaMask.file);
   const sceneOut = path.join(options.outputRoot, options.sceneId);
   await fs.mkdir(sceneOut, { recursive: true });
   const outputs: SceneOutput[] = [];
   for (const { band, source, conversion } of plan) {
     const name = `${options.sceneId}_${band}_${conversion.quantity}.tif`;
     const converted = conversion.linear !== undefined || conversion.perDn !== undefined;
+    const maskBand =
+      qaMask === undefined || qaSize === undefined
+        ? undefined
+        : maskBandXml(qaMask.file, qaMask.drop, { qa: qaSize, band: rasterSize(source) });
     const virtual =
       converted || maskBand !== undefined ? conversionVrt(source, conversion, maskBand) : undefined;
     const bandWarp: WarpOptions = {
@@ -163,4 +168,13 @@ function sharedExtent(sources: readonly string[], grid: Grid): Extent {
   );
   if (extent === undefined) throw new Error("the bands share no footprint at this resolution");
   return extent;
+}
+
+function rasterSize(file: string): { x: number; y: number } {
+  const dataset = gdal.open(file);
+  try {
+    return dataset.rasterSize;
+  } finally {
+    dataset.close();
+  }
 }

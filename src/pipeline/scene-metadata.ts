@@ -3,7 +3,7 @@ import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import gdal from "gdal-async";
-import type { Product } from "../config/config-schema.js";
+import type { Product } from "../common/products.js";
 import { writeFileAtomic } from "../common/atomic-write.js";
 import type { Grid } from "./grid.js";
 import type { SceneOutput } from "./scene-output.js";
@@ -27,6 +27,8 @@ export interface SceneDescription {
   readonly facts: Readonly<Record<string, unknown>>;
   /** The sensor's STAC Item properties (view:sun_elevation, eo:cloud_cover, grid:code...). */
   readonly stacProperties: Readonly<Record<string, unknown>>;
+  /** Schema URLs of the STAC extensions those properties belong to. */
+  readonly stacExtensions: readonly string[];
   /** What the sensor did beyond the bands' conversions (harmonisation, each band's source resolution...). */
   readonly provenance: Readonly<Record<string, unknown>>;
 }
@@ -120,6 +122,7 @@ export async function writeSceneMetadata(input: SceneMetadataInput): Promise<str
     epsg,
     platform: input.metadata.platform,
     instruments: input.metadata.instruments,
+    extensions: input.metadata.stacExtensions,
     properties: {
       ...input.metadata.stacProperties,
       "processing:level": input.metadata.processingLevel,

@@ -43,6 +43,8 @@ export interface StacItemInput {
   readonly epsg: number | null;
   readonly platform: string;
   readonly instruments: readonly string[];
+  /** The sensor's own extensions, beside the ones every Item uses. */
+  readonly extensions?: readonly string[] | undefined;
   readonly properties: Readonly<Record<string, unknown>>;
   readonly assets: readonly StacAssetInput[];
 }
@@ -54,7 +56,7 @@ export function stacItem(input: StacItemInput): Record<string, unknown> {
   return {
     type: "Feature",
     stac_version: "1.0.0",
-    stac_extensions: [...STAC_EXTENSIONS],
+    stac_extensions: [...STAC_EXTENSIONS, ...(input.extensions ?? [])],
     id: input.id,
     geometry: { type: "Polygon", coordinates: [input.ring.map((p) => [p[0], p[1]])] },
     bbox: [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)],

@@ -1,11 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import gdal from "gdal-async";
-import { parseLandsatSceneId } from "../imagery/landsat-scene-id.js";
-import { LANDSAT_TILES, locateLandsatScene } from "../imagery/locate-scene.js";
-import { readLandsatMetadata } from "../imagery/landsat-metadata.js";
-import { readMtl } from "../imagery/mtl.js";
-import { archiveScene, copyScene } from "../imagery/stage-scene.js";
+import { archiveScene, copyScene, copySceneArchive } from "../imagery/stage-scene.js";
 import { errorMessage } from "../common/errors.js";
 import { JobLayout } from "../jobs/job-layout.js";
 import { JobStore } from "../jobs/job-store.js";
@@ -15,12 +11,11 @@ import { isTerminal } from "../jobs/status-document.js";
 import type { WorkerFigures } from "../jobs/worker-figures.js";
 import { markFailed, markFinished, markProgress, markRunning, updateScene } from "../jobs/transitions.js";
 import type { Logger } from "../logging/create-logger.js";
-import { LANDSAT_TRUE_COLOUR, landsatDescription } from "../imagery/landsat-description.js";
-import { landsatScenePlan } from "../imagery/landsat-scene-plan.js";
 import { OutsideAreaOfInterestError, preprocessScene } from "../pipeline/preprocess-scene.js";
 import { writeQuicklook } from "../pipeline/quicklook.js";
 import { writeSceneMetadata } from "../pipeline/scene-metadata.js";
 import { DEFAULT_RESAMPLING } from "../common/resampling.js";
+import { jobScenes, type JobScene } from "./job-scenes.js";
 import { publishJob } from "./publish-job.js";
 import { StatusReporter } from "./status-reporter.js";
 
@@ -89,7 +84,7 @@ async function processJob(
   if (request === undefined) throw new Error("job.json has no preprocessing request");
   const layout = store.layout(spec.jobId);
   const outputRoot = layout.preprocess;
-  const product = request.product ?? resolved.product;
+  const scenes = jobScenes(spec);
   gdal.config.set("GDAL_NUM_THREADS", String(request.cores));
   // GDAL's block cache defaults to 5 % of the machine's memory; a worker needs far less (see npm run bench).
   gdal.config.set("GDAL_CACHEMAX", String(WORKER_CACHE_MB));
@@ -101,12 +96,11 @@ async function processJob(
     `Resolution: ${request.resolution}`,
     `Delete intermediate: ${request.delete_intermediate ? "True" : "False"}`,
     `Cores: ${request.cores}`,
-    `Product: ${product}`,
+    `Product: ${[...new Set(scenes.map((s) => s.product))].join(",")}`,
   );
 
   // Work units for progress: staging and archiving each scene, then each of its bands.
-  const unitsPerScene = 2 + resolved.bands.length;
-  const totalUnits = request.imagery_list.length * unitsPerScene;
+  const totalUnits = scenes.reduce((sum, s) => sum + 2 + s.bands.length, 0);
   let doneUnits = 0;
   const advance = (units: number, message: string): Promise<void> => {
     doneUnits += units;
@@ -117,77 +111,86 @@ async function processJob(
   const scene = (id: string, change: Parameters<typeof updateScene>[2]): Promise<void> =>
     reporter.update((doc, at) => updateScene(doc, id, change, at));
 
-  const staged: { id: string; dir: string }[] = [];
+  const staged: { job: JobScene; root: string }[] = [];
   const figures: WorkerFigures = { sceneSeconds: {}, bytesWritten: 0 };
-  for (const id of request.imagery_list) {
+  for (const job of scenes) {
+    const id = job.requested;
     await scene(id, { status: "running", message: "Locating" });
-    const parsed = parseLandsatSceneId(id);
-    const source = await locateLandsatScene(resolved.imageryStorage, parsed);
-    if (source === undefined) {
+    const location = await job.sensor.locate(resolved.imageryStorage, job.scene);
+    if (!location.found) {
       await log(`Image: ${id} NOT FOUND`);
-      const where = path.join(LANDSAT_TILES, parsed.path, parsed.row, id);
-      await scene(id, { status: "failed", message: `Not found in imagery storage at ${where}` });
-      await advance(unitsPerScene, `${id} not found`);
+      await scene(id, { status: "failed", message: `Not found in imagery storage at ${location.where}` });
+      await advance(2 + job.bands.length, `${id} not found`);
       continue;
     }
     await log(`Image: ${id} FOUND`);
     if (resolved.staging === "in_place") {
       // Fast shared storage: read the scene where it lies; nothing is copied, nothing is written beside it.
       await advance(2, `${id} found`);
-      staged.push({ id, dir: source });
+      staged.push({ job, root: job.sensor.readRoot(location.source, location.kind, job.scene) });
       continue;
     }
-    const dir = await copyScene(source, layout.imagery, id);
-    await log(`Image: ${id} COPIED`);
-    await advance(1, `${id} copied`);
-    await archiveScene(dir);
-    await advance(1, `${id} archived`);
+    if (location.kind === "zip") {
+      // A zip is staged as it is (already one archive) and read in place through /vsizip/.
+      const zip = await copySceneArchive(location.source, layout.imagery);
+      await log(`Image: ${id} COPIED`);
+      await advance(2, `${id} copied`);
+      staged.push({ job, root: job.sensor.readRoot(zip, "zip", job.scene) });
+    } else {
+      const dir = await copyScene(location.source, layout.imagery, job.scene.id);
+      await log(`Image: ${id} COPIED`);
+      await advance(1, `${id} copied`);
+      await archiveScene(dir);
+      await advance(1, `${id} archived`);
+      staged.push({ job, root: job.sensor.readRoot(dir, "folder", job.scene) });
+    }
     await scene(id, { message: "Staged" });
-    staged.push({ id, dir });
   }
 
   await log("Preprocessing started");
-  for (const { id, dir } of staged) {
+  const grid = { projection: resolved.projection, resolution: request.resolution };
+  for (const { job, root } of staged) {
+    const id = job.requested;
+    const sceneId = job.scene.id;
     await scene(id, { message: "Preprocessing" });
     const sceneStarted = performance.now();
     try {
-      const metadata = readLandsatMetadata(await readMtl(dir, id));
-      const grid = { projection: resolved.projection, resolution: request.resolution };
-      const result = await preprocessScene(
-        landsatScenePlan({
-          sceneId: id,
-          sceneDir: dir,
-          metadata,
-          bands: resolved.bands,
-          product,
-          reflectanceType: request.reflectance_type ?? "int16",
-          resampling: request.resampling ?? DEFAULT_RESAMPLING,
-          resampClip: resolved.resampClip,
-          outputRoot,
-          grid,
-          threads: request.cores,
-          clip: request.clip,
-          maxOutputPixels: resolved.maxOutputPixels,
-          mask: request.mask,
-          maskOutput: request.mask_output,
-          onBand: (band) => advance(1, `${id} ${band} done`),
-        }),
-      );
+      const plan = await job.sensor.plan(root, job.scene, {
+        bands: job.bands,
+        product: job.product,
+        reflectanceType: request.reflectance_type ?? "int16",
+        mask: request.mask,
+        harmonize: request.harmonize,
+      });
+      const result = await preprocessScene({
+        sceneId,
+        bands: plan.bands,
+        qaMask: plan.qaMask,
+        resampling: request.resampling ?? DEFAULT_RESAMPLING,
+        resampClip: job.resampClip,
+        outputRoot,
+        grid,
+        threads: request.cores,
+        clip: request.clip,
+        maxOutputPixels: resolved.maxOutputPixels,
+        maskOutput: request.mask_output,
+        onBand: (band) => advance(1, `${id} ${band} done`),
+      });
       const metadataFiles = await writeSceneMetadata({
         jobId: spec.jobId,
-        sceneId: id,
-        metadata: landsatDescription(id, metadata),
-        product,
+        sceneId,
+        metadata: plan.description,
+        product: job.product,
         grid,
         outputRoot,
         metadataRoot: layout.metadata,
         outputs: result.outputs,
       });
-      const quicklook = path.join(id, `${id}_quicklook.png`);
+      const quicklook = path.join(sceneId, `${sceneId}_quicklook.png`);
       await writeQuicklook(
         result.outputs.map((o) => ({ band: o.band, file: path.join(outputRoot, o.file) })),
         path.join(outputRoot, quicklook),
-        LANDSAT_TRUE_COLOUR,
+        plan.trueColour,
       );
       const published = [
         ...[...result.outputs.map((o) => o.file), quicklook, result.stack, result.mask]
@@ -202,13 +205,13 @@ async function processJob(
       if (error instanceof OutsideAreaOfInterestError) {
         await scene(id, { status: "skipped", message: "Outside the area of interest: nothing to make" });
         await log(`Image: ${id} OUTSIDE AREA OF INTEREST`);
-        await advance(resolved.bands.length, `${id} outside the area of interest`);
+        await advance(job.bands.length, `${id} outside the area of interest`);
         continue;
       }
       // Clients read this message: file names stay, the server's directories do not.
       const message = withoutDirectories(errorMessage(error)) || "unknown error";
       logger.warn({ scene: id, err: error }, "scene failed");
-      await fs.rm(path.join(outputRoot, id), { recursive: true, force: true });
+      await fs.rm(path.join(outputRoot, sceneId), { recursive: true, force: true });
       await scene(id, { status: "failed", message: `Preprocessing failed: ${message}` });
       await log(`Image: ${id} FAILED: ${message}`);
     }

@@ -54,6 +54,9 @@ describe("the agricarta CLI", () => {
     expect(list.jobs[0]!.jobID).toBe(jobId);
     expect(cli(["list"]).stdout.split("\n")[0]).toMatch(new RegExp(`^${jobId}  (accepted|running)`));
     expect(cli(["status", jobId]).stdout).toMatch(new RegExp(`^${jobId}: (accepted|running)`));
+    // Cancel once the worker has written its first lines, so that `logs` has something to print.
+    const deadline = Date.now() + 30_000;
+    while (!/^Imagery names: /.test(cli(["logs", jobId]).stdout) && Date.now() < deadline) continue;
     const cancelled = cli(["cancel", jobId]);
     expect(cancelled.code, cancelled.stderr).toBe(0);
     expect(cancelled.stdout).toBe(`${jobId} dismissed\n`);

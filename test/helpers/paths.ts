@@ -24,3 +24,9 @@ export const SCENES = {
 export function fixtureSceneDir(scene: { id: string; path: string; row: string }): string {
   return path.join(SHARED_STORAGE, "l8-l2a-products", "tiles", scene.path, scene.row, scene.id);
 }
+
+/** The real Sentinel-2 L2A product (baseline 04.00, 60 m bands only) and its tile folder under the storage. */
+export const S2_L2A = {
+  id: "S2A_MSIL2A_20221005T115411_N0400_R023_T29UNU_20221005T164454",
+  tileDir: "s2-l2a-products/tiles/29/U/NU",
+} as const;

@@ -17,6 +17,8 @@ export interface Sandbox {
 export interface SandboxOptions {
   /** Scene folders (relative to l8-l2a-products/tiles) to copy; all of them when omitted. */
   readonly scenes?: readonly { id: string; path: string; row: string }[];
+  /** Other folders under the shared storage to copy (a Sentinel-2 product's tile folder...). */
+  readonly copy?: readonly string[];
   /** Extra or replaced config keys, as YAML lines. */
   readonly configLines?: readonly string[];
 }
@@ -33,6 +35,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       const rel = path.join("l8-l2a-products", "tiles", scene.path, scene.row, scene.id);
       await fs.cp(path.join(SHARED_STORAGE, rel), path.join(storage, rel), { recursive: true });
     }
+  }
+  for (const rel of options.copy ?? []) {
+    await fs.cp(path.join(SHARED_STORAGE, rel), path.join(storage, rel), { recursive: true });
   }
   // The fixtures are read-only; the copy must be ours to write next to and delete.
   await makeWritable(storage);

@@ -1,5 +1,5 @@
 import type { BandConversion } from "../../pipeline/band-conversion.js";
-import { ProductError } from "../landsat-products.js";
+import { ProductError } from "../landsat/landsat-products.js";
 import type { Sentinel2Band } from "./sentinel2-bands.js";
 import type { Sentinel2Satellite } from "./sentinel2-scene-id.js";
 

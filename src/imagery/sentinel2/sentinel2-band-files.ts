@@ -1,5 +1,5 @@
-import { ProductError } from "../landsat-products.js";
-import { MaskError } from "../landsat-qa.js";
+import { ProductError } from "../landsat/landsat-products.js";
+import { MaskError } from "../landsat/landsat-qa.js";
 import type { Sentinel2Band } from "./sentinel2-bands.js";
 import { Sentinel2MetadataError } from "./sentinel2-metadata-error.js";
 import type { Sentinel2File, Sentinel2Metadata } from "./sentinel2-metadata-schema.js";

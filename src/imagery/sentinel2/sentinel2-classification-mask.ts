@@ -1,5 +1,5 @@
 import type { MaskFlag } from "../../common/mask-flags.js";
-import { MaskError } from "../landsat-qa.js";
+import { MaskError } from "../landsat/landsat-qa.js";
 
 // The L1C cloud mask from baseline 04.00 (QI_DATA/MSK_CLASSI_B00.jp2, 60 m): three Byte bands, each 1 where the
 // pixel is masked: band 1 opaque clouds, band 2 cirrus, band 3 snow and ice. It does not fit the pipeline's

@@ -1,6 +1,6 @@
-import type { Product } from "../../config/config-schema.js";
+import type { Product } from "../../common/products.js";
 import { reflectance, type BandConversion, type ReflectanceType } from "../../pipeline/band-conversion.js";
-import { ProductError } from "../landsat-products.js";
+import { ProductError } from "../landsat/landsat-products.js";
 import type { Sentinel2Band } from "./sentinel2-bands.js";
 import { hasAddOffsets } from "./sentinel2-baseline.js";
 import type { Sentinel2Metadata } from "./sentinel2-metadata-schema.js";

@@ -1,4 +1,4 @@
-import { SceneIdError } from "../landsat-scene-id.js";
+import { SceneIdError } from "../scene-id-error.js";
 
 // Sentinel-2 product names (the "compact" SAFE naming ESA has used since December 2016), parsed without touching
 // the disk: the API checks ids with this before a job is accepted, and the API process never loads GDAL.

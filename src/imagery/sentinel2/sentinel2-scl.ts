@@ -1,5 +1,5 @@
 import type { MaskFlag } from "../../common/mask-flags.js";
-import { MaskError } from "../landsat-qa.js";
+import { MaskError } from "../landsat/landsat-qa.js";
 
 // Which L2A scene classification (SCL) values mark a pixel to drop, in the project's shared mask vocabulary.
 // SCL is a class per pixel, not bits, so each flag is a set of classes; fill (no data, saturated or defective)

@@ -150,7 +150,14 @@ describe("POST /agricarta/preprocessing", () => {
       cores: 2,
       delete_intermediate: false,
     });
-    expect(spec.resolved).toMatchObject({ bands: ["B2", "B3", "B4"], imageryStorage: sandbox.storage });
+    expect(spec.resolved).toMatchObject({
+      sensors: { LC8: { bands: ["B2", "B3", "B4"] } },
+      scenes: [
+        { id: SCENE, sensor: "LC8" },
+        { id: OTHER, sensor: "LC8" },
+      ],
+      imageryStorage: sandbox.storage,
+    });
   });
 
   it("answers Accept: text/plain with the bare job id, as the seed did", async () => {
@@ -185,7 +192,9 @@ describe("POST /agricarta/preprocessing", () => {
       "imagery_list[0]",
       "resolution",
     ]);
-    expect(res.body.detail).toMatch(/imagery_list\[0\]: .*not a Landsat/);
+    expect(res.body.detail).toMatch(
+      /imagery_list\[0\]: is not a scene id of a supported sensor: Landsat 8\/9 .*, Sentinel-2/,
+    );
     expect(await workingDirEntries()).toEqual([]);
   });
 
@@ -193,7 +202,7 @@ describe("POST /agricarta/preprocessing", () => {
     const res = await submit({ imagery_list: [OTHER, SCENE], product: "toa" });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([
-      { field: "product", message: `toa cannot be made from ${OTHER} (a L2 product gives dn, sr)` },
+      { field: "product", message: `toa cannot be made from ${OTHER} (it gives dn, sr)` },
     ]);
     expect(await workingDirEntries()).toEqual([]);
     const ok = await submit({

@@ -3,11 +3,11 @@ import os from "node:os";
 import path from "node:path";
 import gdal from "gdal-async";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readLandsatMetadata } from "../../../src/imagery/landsat-metadata.js";
-import { readMtl } from "../../../src/imagery/mtl.js";
+import { readLandsatMetadata } from "../../../src/imagery/landsat/landsat-metadata.js";
+import { readMtl } from "../../../src/imagery/landsat/mtl.js";
 import { ClipSchema, type Clip } from "../../../src/common/area-of-interest.js";
 import { OutsideAreaOfInterestError, preprocessScene } from "../../../src/pipeline/preprocess-scene.js";
-import { landsatScenePlan } from "../../../src/imagery/landsat-scene-plan.js";
+import { landsatScenePlan } from "../../../src/imagery/landsat/landsat-scene-plan.js";
 import { ALBERS_CANADA, SCENES, SHARED_STORAGE } from "../../helpers/paths.js";
 
 // Cutting scenes to an area of interest on the real Level-2 scene of path 17 / row 36 (about 84.1-81.6 W,

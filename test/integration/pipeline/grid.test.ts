@@ -3,11 +3,11 @@ import os from "node:os";
 import path from "node:path";
 import gdal from "gdal-async";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readLandsatMetadata } from "../../../src/imagery/landsat-metadata.js";
-import { readMtl } from "../../../src/imagery/mtl.js";
+import { readLandsatMetadata } from "../../../src/imagery/landsat/landsat-metadata.js";
+import { readMtl } from "../../../src/imagery/landsat/mtl.js";
 import { commonExtent } from "../../../src/pipeline/grid.js";
 import { preprocessScene } from "../../../src/pipeline/preprocess-scene.js";
-import { landsatScenePlan } from "../../../src/imagery/landsat-scene-plan.js";
+import { landsatScenePlan } from "../../../src/imagery/landsat/landsat-scene-plan.js";
 import { ALBERS_CANADA, fixtureSceneDir, SCENES } from "../../helpers/paths.js";
 
 // One grid per job: every band of every scene on multiples of the resolution; with resamp_clip, one extent.

@@ -4,10 +4,10 @@ import path from "node:path";
 import { execa } from "execa";
 import gdal from "gdal-async";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readLandsatMetadata } from "../../../src/imagery/landsat-metadata.js";
-import { readMtl } from "../../../src/imagery/mtl.js";
+import { readLandsatMetadata } from "../../../src/imagery/landsat/landsat-metadata.js";
+import { readMtl } from "../../../src/imagery/landsat/mtl.js";
 import { preprocessScene } from "../../../src/pipeline/preprocess-scene.js";
-import { landsatScenePlan } from "../../../src/imagery/landsat-scene-plan.js";
+import { landsatScenePlan } from "../../../src/imagery/landsat/landsat-scene-plan.js";
 import type { MaskFlag } from "../../../src/common/mask-flags.js";
 import { ALBERS_CANADA, fixtureSceneDir, SCENES } from "../../helpers/paths.js";
 

@@ -55,12 +55,16 @@ describe("preprocessing request", () => {
     [{ imagery_list: [SCENE, OTHER, SCENE, OTHER] }, [expect.stringMatching(/at most 3 scenes/) as string]],
     [
       { imagery_list: ["../../etc/passwd"] },
-      [expect.stringMatching(/^imagery_list\[0\]: .*not a Landsat/) as string],
+      [
+        expect.stringMatching(
+          /^imagery_list\[0\]: is not a scene id of a supported sensor: Landsat 8\/9 \(e\.g\. LC08_.*\), Sentinel-2 \(e\.g\. S2A_MSIL2A_/,
+        ) as string,
+      ],
     ],
     [{ imagery_list: [SCENE, "a/b"] }, [expect.stringMatching(/^imagery_list\[1\]: /) as string]],
     [{ imagery_list: [`${SCENE}\u0000`] }, [expect.stringMatching(/^imagery_list\[0\]: /) as string]],
     [
-      { imagery_list: ["L".repeat(65)] },
+      { imagery_list: ["L".repeat(81)] },
       [expect.stringMatching(/^imagery_list\[0\]: is too long/) as string],
     ],
     [{ imagery_list: [42] }, [expect.stringMatching(/^imagery_list\[0\]: .*expected string/) as string]],

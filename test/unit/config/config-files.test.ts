@@ -24,7 +24,7 @@ describe("shipped config files", () => {
       port: 5000,
       staging: "copy",
       jobTimeoutMs: 21_600_000,
-      landsat: { bands: ["B2", "B3", "B4", "B5", "B6", "B7"], product: "sr", resampClip: true },
+      sensors: { LC8: { bands: ["B2", "B3", "B4", "B5", "B6", "B7"], product: "sr", resampClip: true } },
       executor: { kind: "local" },
     });
   });

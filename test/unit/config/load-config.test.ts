@@ -42,7 +42,14 @@ describe("loadConfig", () => {
       logging: { consoleLevel: "debug", fileLevel: "debug" },
       projection:
         "+proj=aea +lat_1=44.75 +lat_2=55.75 +lat_0=40 +lon_0=-96 +x_0=0 +y_0=0 +ellps=WGS84 +datum=WGS84 +units=m +no_defs",
-      landsat: { bands: ["B2", "B3", "B4", "B5", "B6", "B7"], product: "sr", resampClip: true },
+      sensors: {
+        LC8: { bands: ["B2", "B3", "B4", "B5", "B6", "B7"], product: "sr", resampClip: true },
+        S2: {
+          bands: ["B02", "B03", "B04", "B05", "B8A", "B11", "B12"],
+          product: undefined,
+          resampClip: true,
+        },
+      },
       resolution: 30,
       cpuCores: os.availableParallelism(),
       deleteIntermediate: false,
@@ -56,8 +63,8 @@ describe("loadConfig", () => {
   it("returns a deeply frozen object", () => {
     const config = loadConfig(SEED_CONFIG, {});
     expect(Object.isFrozen(config)).toBe(true);
-    expect(Object.isFrozen(config.landsat)).toBe(true);
-    expect(Object.isFrozen(config.landsat.bands)).toBe(true);
+    expect(Object.isFrozen(config.sensors.LC8)).toBe(true);
+    expect(Object.isFrozen(config.sensors.LC8.bands)).toBe(true);
   });
 
   it.each([

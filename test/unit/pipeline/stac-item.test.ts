@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LANDSAT_EO_BANDS } from "../../../src/imagery/landsat-description.js";
+import { LANDSAT_EO_BANDS } from "../../../src/imagery/landsat/landsat-description.js";
 import { STAC_EXTENSIONS, stacItem, type StacAssetInput } from "../../../src/pipeline/stac-item.js";
 
 // The STAC Item built from plain inputs: geometry, bbox, projection, and each asset's eo, raster and file fields.

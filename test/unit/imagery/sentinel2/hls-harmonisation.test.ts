@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ProductError } from "../../../../src/imagery/landsat-products.js";
+import { ProductError } from "../../../../src/imagery/landsat/landsat-products.js";
 import {
   harmoniseToLandsat8,
   HLS_BANDPASS,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MaskError } from "../../../../src/imagery/landsat-qa.js";
+import { MaskError } from "../../../../src/imagery/landsat/landsat-qa.js";
 import { classificationMaskPredicate } from "../../../../src/imagery/sentinel2/sentinel2-classification-mask.js";
 import { SCL_CLASSES, sclMaskPredicate } from "../../../../src/imagery/sentinel2/sentinel2-scl.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ProductError } from "../../../../src/imagery/landsat-products.js";
-import { MaskError } from "../../../../src/imagery/landsat-qa.js";
+import { ProductError } from "../../../../src/imagery/landsat/landsat-products.js";
+import { MaskError } from "../../../../src/imagery/landsat/landsat-qa.js";
 import { finestBandFile, sclFile } from "../../../../src/imagery/sentinel2/sentinel2-band-files.js";
 import { Sentinel2MetadataError } from "../../../../src/imagery/sentinel2/sentinel2-metadata-error.js";
 import { readProductMtd } from "../../../../src/imagery/sentinel2/sentinel2-product-mtd.js";

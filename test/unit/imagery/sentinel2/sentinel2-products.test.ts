@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ProductError } from "../../../../src/imagery/landsat-products.js";
+import { ProductError } from "../../../../src/imagery/landsat/landsat-products.js";
 import { SENTINEL2_BANDS, Sentinel2BandSchema } from "../../../../src/imagery/sentinel2/sentinel2-bands.js";
 import { baselineAtLeast, hasAddOffsets } from "../../../../src/imagery/sentinel2/sentinel2-baseline.js";
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SceneIdError } from "../../../../src/imagery/landsat-scene-id.js";
+import { SceneIdError } from "../../../../src/imagery/scene-id-error.js";
 import { parseSentinel2SceneId } from "../../../../src/imagery/sentinel2/sentinel2-scene-id.js";
 
 // Every form of a compact Sentinel-2 product name, and each way one can be wrong.

@@ -1,10 +1,11 @@
-import type { LandsatBand, Product } from "../config/config-schema.js";
+import type { LandsatBand } from "./landsat-bands.js";
+import type { Product } from "../../common/products.js";
 import {
   float,
   reflectance,
   type BandConversion,
   type ReflectanceType,
-} from "../pipeline/band-conversion.js";
+} from "../../pipeline/band-conversion.js";
 import { isLevel2, type LandsatMetadata } from "./landsat-metadata.js";
 
 // Landsat 8/9 products from the MTL's coefficients: radiance, TOA reflectance and brightness temperature

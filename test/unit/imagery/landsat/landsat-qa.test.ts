@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { LandsatMetadata } from "../../../src/imagery/landsat-metadata.js";
-import { MaskError, maskPredicate } from "../../../src/imagery/landsat-qa.js";
+import type { LandsatMetadata } from "../../../../src/imagery/landsat/landsat-metadata.js";
+import { MaskError, maskPredicate } from "../../../../src/imagery/landsat/landsat-qa.js";
 
 // Which QA values each flag drops, bit by bit, for both collections.
 

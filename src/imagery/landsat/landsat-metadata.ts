@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { LandsatBand } from "../config/config-schema.js";
-import { LandsatBandSchema } from "../config/config-schema.js";
+import type { LandsatBand } from "./landsat-bands.js";
+import { LandsatBandSchema } from "./landsat-bands.js";
 import { MtlError, mtlGroup, type MtlGroup } from "./mtl.js";
 
 // What the pipeline needs from a Landsat MTL (txt or json), read group by group: a Collection 2 Level-2 MTL

@@ -1,6 +1,6 @@
-import type { LandsatBand } from "../config/config-schema.js";
-import type { SceneDescription } from "../pipeline/scene-metadata.js";
-import type { EoBand } from "../pipeline/stac-item.js";
+import type { LandsatBand } from "./landsat-bands.js";
+import type { SceneDescription } from "../../pipeline/scene-metadata.js";
+import type { EoBand } from "../../pipeline/stac-item.js";
 import type { LandsatMetadata } from "./landsat-metadata.js";
 
 // What a Landsat scene's metadata JSON and STAC Item say of it: platform, OLI/TIRS bands, sun elevation.
@@ -20,6 +20,8 @@ export const LANDSAT_EO_BANDS: Record<LandsatBand, EoBand> = {
   B11: { common_name: "lwir12", center_wavelength: 12.0 },
 };
 
+const VIEW_EXTENSION = "https://stac-extensions.github.io/view/v1.0.0/schema.json";
+
 /** Red, green and blue: the quicklook's true colour. */
 export const LANDSAT_TRUE_COLOUR = ["B4", "B3", "B2"] as const;
 
@@ -33,6 +35,7 @@ export function landsatDescription(sceneId: string, metadata: LandsatMetadata): 
     eoBands: LANDSAT_EO_BANDS,
     facts: { sunElevation: metadata.sunElevation },
     stacProperties: { "view:sun_elevation": metadata.sunElevation },
+    stacExtensions: [VIEW_EXTENSION],
     provenance: {},
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseLandsatSceneId, SceneIdError } from "../../../src/imagery/landsat-scene-id.js";
+import { parseLandsatSceneId, SceneIdError } from "../../../../src/imagery/landsat/landsat-scene-id.js";
 
 describe("parseLandsatSceneId", () => {
   it.each([

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { LandsatMetadata } from "../../../src/imagery/landsat-metadata.js";
-import { bandConversion, ProductError, productsForLevel } from "../../../src/imagery/landsat-products.js";
-import { FLOAT32_NODATA, INT16_NODATA } from "../../../src/pipeline/band-conversion.js";
+import type { LandsatMetadata } from "../../../../src/imagery/landsat/landsat-metadata.js";
+import {
+  bandConversion,
+  ProductError,
+  productsForLevel,
+} from "../../../../src/imagery/landsat/landsat-products.js";
+import { FLOAT32_NODATA, INT16_NODATA } from "../../../../src/pipeline/band-conversion.js";
 
 // The product formulas on made-up coefficients, without GDAL: what each conversion's scale and offset must be.
 

@@ -1,4 +1,4 @@
-import type { MaskFlag } from "../common/mask-flags.js";
+import type { MaskFlag } from "../../common/mask-flags.js";
 import type { LandsatMetadata } from "./landsat-metadata.js";
 
 // Which QA_PIXEL (Collection 2) or BQA (Collection 1) values mark a pixel to drop; fill is always dropped.

@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { errnoCode, errorMessage } from "../common/errors.js";
+import { errnoCode, errorMessage } from "../../common/errors.js";
 
 // A Landsat MTL metadata file (ODL text or JSON) as nested groups of string values, read by group.
 // Only the file-name lookup lives here for now; the radiometric coefficients build on the same groups.

@@ -1,3 +1,7 @@
+import { SceneIdError } from "../scene-id-error.js";
+
+export { SceneIdError };
+
 // Landsat 8/9 scene identifiers: which forms USGS has issued, and where a scene sits on the WRS-2 grid.
 
 export type LandsatLevel = "L1TP" | "L1GT" | "L1GS" | "L2SP" | "L2SR";
@@ -28,11 +32,6 @@ const PRODUCT_ID = new RegExp(
 // LC80150282020227LGN00: sensor, satellite, path, row, year, day of year, ground station, archive version
 const PRE_COLLECTION_ID =
   /^(?<sensor>L[COT])(?<satellite>[89])(?<path>\d{3})(?<row>\d{3})(?<year>\d{4})(?<doy>\d{3})[A-Z]{3}\d{2}$/;
-
-/** Why an id is not a Landsat 8/9 scene id; thrown by parseLandsatSceneId. */
-export class SceneIdError extends Error {
-  override readonly name = "SceneIdError";
-}
 
 /** Parses every Landsat 8/9 id form (pre-collection, Collection 1 and 2, Level-1 and Level-2). */
 export function parseLandsatSceneId(id: string): LandsatSceneId {

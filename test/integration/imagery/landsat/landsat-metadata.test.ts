@@ -5,9 +5,9 @@ import {
   bandFile,
   readLandsatMetadata,
   type LandsatMetadata,
-} from "../../../src/imagery/landsat-metadata.js";
-import { MtlError, parseMtlJson, parseMtlText, readMtl } from "../../../src/imagery/mtl.js";
-import { fixtureSceneDir, SCENES, SHARED_STORAGE } from "../../helpers/paths.js";
+} from "../../../../src/imagery/landsat/landsat-metadata.js";
+import { MtlError, parseMtlJson, parseMtlText, readMtl } from "../../../../src/imagery/landsat/mtl.js";
+import { fixtureSceneDir, SCENES, SHARED_STORAGE } from "../../../helpers/paths.js";
 
 // The MTL model on every fixture scene, in both formats, checked against the USGS STAC JSON shipped beside it.
 

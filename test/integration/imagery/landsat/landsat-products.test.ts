@@ -1,11 +1,11 @@
 import path from "node:path";
 import gdal from "gdal-async";
 import { describe, expect, it } from "vitest";
-import { bandFile, readLandsatMetadata } from "../../../src/imagery/landsat-metadata.js";
-import { mtlGroup, readMtl, type MtlGroup } from "../../../src/imagery/mtl.js";
-import { conversionVrt } from "../../../src/pipeline/conversion-vrt.js";
-import { bandConversion, ProductError } from "../../../src/imagery/landsat-products.js";
-import { fixtureSceneDir, SCENES } from "../../helpers/paths.js";
+import { bandFile, readLandsatMetadata } from "../../../../src/imagery/landsat/landsat-metadata.js";
+import { mtlGroup, readMtl, type MtlGroup } from "../../../../src/imagery/landsat/mtl.js";
+import { conversionVrt } from "../../../../src/pipeline/conversion-vrt.js";
+import { bandConversion, ProductError } from "../../../../src/imagery/landsat/landsat-products.js";
+import { fixtureSceneDir, SCENES } from "../../../helpers/paths.js";
 
 // Product values pixel by pixel against formulas written out here from the MTL's raw fields (not through the
 // service's metadata model), on real scenes; fill (DN 0) must stay nodata.

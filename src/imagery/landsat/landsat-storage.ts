@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { LandsatSceneId } from "./landsat-scene-id.js";
-import { errnoCode } from "../common/errors.js";
+import { errnoCode } from "../../common/errors.js";
 
 // Where a Landsat scene lives on the imagery volume: l8-l2a-products/tiles/<path>/<row>/<scene_id>/.
 
