@@ -4,12 +4,12 @@
 // (b) the baseline: the gdalwarp command warping the same bands one by one to plain GeoTIFF with the same
 // projection, resolution, resampling and threads. Each runs as its own process; wall time, CPU time and peak
 // RSS come from the kernel's accounting of that process tree. Staging (copy + tar) is timed on its own.
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import gdal from "gdal-async";
+import { measure, printTable } from "./bench-measure.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const cache = path.join(repo, ".cache", "bench");
@@ -55,37 +55,14 @@ for (const resolution of [30, 10]) {
   fs.rmSync(out, { recursive: true, force: true });
 }
 
-const gib = (kb) => (kb / 1024 / 1024).toFixed(2);
-console.log(
-  `\nscene ${WIDTH} x ${HEIGHT} px at 30 m, bands ${BANDS.join(" ")}, ${THREADS} threads, ${os.cpus().length} CPUs`,
+printTable(
+  `scene ${WIDTH} x ${HEIGHT} px at 30 m, bands ${BANDS.join(" ")}, ${THREADS} threads, ${os.cpus().length} CPUs`,
+  [staging, ...rows.flatMap((row) => [row.pipeline, row.baseline])],
 );
-console.log(`${"run".padEnd(30)}${"wall s".padStart(9)}${"cpu s".padStart(9)}${"peak RSS GiB".padStart(14)}`);
-for (const r of [staging, ...rows.flatMap((row) => [row.pipeline, row.baseline])]) {
-  console.log(
-    `${r.what.padEnd(30)}${r.wall.toFixed(1).padStart(9)}${r.cpu.toFixed(1).padStart(9)}${gib(r.maxRssKb).padStart(14)}`,
-  );
-}
 for (const { resolution, pipeline, baseline } of rows) {
   console.log(
     `ratio pipeline / baseline @ ${resolution} m: wall ${(pipeline.wall / baseline.wall).toFixed(2)}, cpu ${(pipeline.cpu / baseline.cpu).toFixed(2)}`,
   );
-}
-
-/** Runs a command under python's resource accounting: wall, user+system CPU and peak RSS of its process tree. */
-function measure(what, command, args) {
-  const probe = [
-    "import json, resource, subprocess, sys, time",
-    "t = time.monotonic()",
-    "subprocess.run(sys.argv[1:], check=True)",
-    "u = resource.getrusage(resource.RUSAGE_CHILDREN)",
-    "print(json.dumps({'wall': time.monotonic() - t, 'cpu': u.ru_utime + u.ru_stime, 'maxRssKb': u.ru_maxrss}))",
-  ].join("\n");
-  process.stderr.write(`running: ${what}\n`);
-  const output = execFileSync("python3", ["-c", probe, command, ...args], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return { what, ...JSON.parse(output.trim().split("\n").pop()) };
 }
 
 /** A UInt16 Landsat-like scene: textured, noisy, tilted footprint with fill around it, with a real MTL. */

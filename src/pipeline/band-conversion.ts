@@ -25,6 +25,19 @@ export interface BandConversion {
   readonly unscale: { readonly scale: number; readonly offset: number } | undefined;
 }
 
+/** The DNs themselves, in the source's type, 0 as nodata. */
+export function digitalNumbers(band: string): BandConversion {
+  return {
+    quantity: "dn",
+    description: `${band} digital number`,
+    units: "1",
+    linear: undefined,
+    dataType: undefined,
+    nodata: 0,
+    unscale: undefined,
+  };
+}
+
 /** A quantity stored as Float32, value = scale * DN + offset. */
 export function float(
   quantity: BandConversion["quantity"],

@@ -41,7 +41,8 @@ function describeInputs(schema: z.ZodType): Record<string, unknown> {
 
 const INPUT_DESCRIPTIONS: Record<string, string> = {
   imagery_list:
-    "Landsat 8/9 scene ids (Collection 1 or 2, Level-1 or Level-2, or pre-collection), no repeats",
+    "Landsat 8/9 scene ids (Collection 1 or 2, Level-1 or Level-2, or pre-collection) and Sentinel-2 L1C/L2A " +
+    "product names (with or without .SAFE), mixed as needed, no repeats",
   resolution: "Output pixel size in metres",
   cores: "GDAL threads for the job",
   delete_intermediate: "Remove the staged inputs and working copies once the results are published",
@@ -51,6 +52,8 @@ const INPUT_DESCRIPTIONS: Record<string, string> = {
   clip: "Area of interest, EPSG:4326: [west, south, east, north] or a GeoJSON Polygon/MultiPolygon",
   mask: "QA flags whose pixels become nodata in every band",
   mask_output: "Also publish the QA mask",
+  bands: 'Bands per sensor, overriding the configured ones: {"S2": ["B04", "B08"], "LC8": ["B4"]}',
+  harmonize: "Adjust Sentinel-2 reflectance to Landsat 8 OLI (HLS v2.0 bandpass coefficients)",
   stringInput: "The string to return",
   pause: "Seconds to wait before returning",
 };
@@ -59,10 +62,10 @@ export function processDefinitions(limits: RequestLimits): readonly ProcessDefin
   return [
     {
       id: "preprocessing",
-      title: "Landsat preprocessing",
+      title: "Landsat and Sentinel-2 preprocessing",
       description:
-        "Turns Landsat 8/9 scenes into analysis-ready Cloud-Optimized GeoTIFFs on one grid: the product asked " +
-        "for (dn, radiance, toa or sr), warped to the service's projection, with a VRT stack, metadata and a " +
+        "Turns Landsat 8/9 and Sentinel-2 scenes into analysis-ready Cloud-Optimized GeoTIFFs on one grid: the " +
+        "product asked for (dn, radiance, toa or sr), warped to the service's projection, with a VRT stack, metadata and a " +
         "STAC Item per scene. Results are published to the shared imagery storage.",
       version: "1.0.0",
       jobControlOptions: ["async-execute"],

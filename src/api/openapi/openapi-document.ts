@@ -45,7 +45,7 @@ export function openApiDocument(options: OpenApiOptions): Record<string, unknown
       title: "Agricarta preprocessing service",
       version: "1.0.0",
       description:
-        "Turns lists of raw Landsat scenes into analysis-ready rasters. Submit a job, poll it, read the outputs " +
+        "Turns lists of raw Landsat and Sentinel-2 scenes into analysis-ready rasters on one grid. Submit a job, poll it, read the outputs " +
         "from the shared storage. The same jobs are offered as OGC API - Processes under " +
         `${options.ogcBasePath}. Errors are RFC 9457 problem+json.`,
     },

@@ -1,6 +1,7 @@
 import type { LandsatBand } from "./landsat-bands.js";
 import type { Product } from "../../common/products.js";
 import {
+  digitalNumbers,
   float,
   reflectance,
   type BandConversion,
@@ -47,15 +48,7 @@ export function bandConversion(
   };
   switch (product) {
     case "dn":
-      return {
-        quantity: "dn",
-        description: `${band} digital number`,
-        units: "1",
-        linear: undefined,
-        dataType: undefined,
-        nodata: 0,
-        unscale: undefined,
-      };
+      return digitalNumbers(band);
     case "radiance": {
       const { mult, add } = coefficient(metadata.radiance, "RADIANCE_MULT");
       return float("radiance", `${band} spectral radiance`, "W/(m2 sr um)", mult, add);

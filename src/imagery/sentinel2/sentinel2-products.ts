@@ -1,5 +1,10 @@
 import type { Product } from "../../common/products.js";
-import { reflectance, type BandConversion, type ReflectanceType } from "../../pipeline/band-conversion.js";
+import {
+  digitalNumbers,
+  reflectance,
+  type BandConversion,
+  type ReflectanceType,
+} from "../../pipeline/band-conversion.js";
 import { ProductError } from "../landsat/landsat-products.js";
 import type { Sentinel2Band } from "./sentinel2-bands.js";
 import { hasAddOffsets } from "./sentinel2-baseline.js";
@@ -34,15 +39,7 @@ export function sentinel2BandConversion(
     );
   }
   if (product === "dn") {
-    return {
-      quantity: "dn",
-      description: `${band} digital number`,
-      units: "1",
-      linear: undefined,
-      dataType: undefined,
-      nodata: 0,
-      unscale: undefined,
-    };
+    return digitalNumbers(band);
   }
   const q = metadata.quantificationValue;
   const offset = bandOffset(metadata, band);
