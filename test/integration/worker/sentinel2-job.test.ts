@@ -12,6 +12,7 @@ import { createAccepted } from "../../../src/jobs/transitions.js";
 import { createLogger } from "../../../src/logging/create-logger.js";
 import { runJob } from "../../../src/worker/run-job.js";
 import { S2_L2A, SCENES } from "../../helpers/paths.js";
+import { expectOneGrid } from "../../helpers/one-grid.js";
 import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
 
 // Sentinel-2 through the whole worker, on the real L2A product (baseline 04.00, 60 m bands): values against the
@@ -176,20 +177,10 @@ describe("a job mixing Landsat and Sentinel-2", () => {
     const mixed = await run(sandbox, { imagery_list: [SCENES.l2.id, S2_L2A.id], resolution: 600 });
     expect(mixed.status.scenes.map((s) => s.status)).toEqual(["successful", "successful"]);
     const files = mixed.status.scenes.map((s) => s.outputs.find((o) => o.endsWith(".tif"))!);
-    const grids = files.map((f) => {
-      const ds = gdal.open(path.join(mixed.out, "..", f));
-      try {
-        return { wkt: ds.srs!.toWKT(), transform: ds.geoTransform! };
-      } finally {
-        ds.close();
-      }
-    });
-    expect(grids[0]!.wkt).toBe(grids[1]!.wkt);
-    for (const { transform } of grids) {
-      expect([transform[1], transform[5]]).toEqual([600, -600]);
-      expect(Number.isInteger(transform[0]! / 600)).toBe(true);
-      expect(Number.isInteger(transform[3]! / 600)).toBe(true);
-    }
+    expectOneGrid(
+      files.map((f) => path.join(mixed.out, "..", f)),
+      600,
+    );
   }, 180_000);
 });
 
