@@ -10,8 +10,8 @@ import { errorMessage } from "../common/errors.js";
 // 2 bad usage, 3 the service could not be reached.
 
 const USAGE = `usage: agricarta <command> [options]
-  submit <scene...>   submit a job  [--resolution M] [--cores N] [--product dn|radiance|toa|sr]
-                      [--delete-intermediate] [--wait]
+  submit <scene...>   submit a job (Landsat 8/9 and Sentinel-2 ids, mixed as needed)
+                      [--resolution M] [--cores N] [--product dn|radiance|toa|sr] [--delete-intermediate] [--wait]
   status <jobId>      a job's status
   list                jobs, newest first  [--status S] [--limit N]
   cancel <jobId>      cancel a queued or running job

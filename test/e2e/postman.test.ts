@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO, SCENES } from "../helpers/paths.js";
+import { REPO, S2_L2A, SCENES } from "../helpers/paths.js";
 import { createSandbox, requireApiKey, type Sandbox } from "../helpers/sandbox.js";
 import { startServer, type ServerProcess } from "../helpers/server-process.js";
 
@@ -24,7 +24,7 @@ let sandbox: Sandbox;
 let server: ServerProcess;
 
 beforeAll(async () => {
-  sandbox = await createSandbox({ scenes: [SCENES.l1, SCENES.l2] });
+  sandbox = await createSandbox({ scenes: [SCENES.l1, SCENES.l2], copy: [S2_L2A.tileDir] });
   await requireApiKey(sandbox, KEY);
   server = await startServer(sandbox);
 });
@@ -44,6 +44,7 @@ describe("the Postman collection", () => {
             { key: "baseUrl", value: server.url },
             { key: "apiKey", value: KEY },
             { key: "sceneId", value: SCENES.l1.id },
+            { key: "sentinel2Id", value: S2_L2A.id },
             { key: "slowSceneId", value: SCENES.l2.id },
           ],
           reporters: [],
