@@ -2,6 +2,10 @@
 // printing the figures.
 import { execFileSync } from "node:child_process";
 
+/** The grid every benchmark warps to: the service's default Albers Equal Area over Canada. */
+export const BENCH_PROJECTION =
+  "+proj=aea +lat_1=44.75 +lat_2=55.75 +lat_0=40 +lon_0=-96 +x_0=0 +y_0=0 +ellps=WGS84 +datum=WGS84 +units=m +no_defs";
+
 /** Runs a command under python's resource accounting: wall, user+system CPU and peak RSS of its process tree. */
 export function measure(what, command, args) {
   const probe = [

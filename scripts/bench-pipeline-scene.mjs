@@ -2,6 +2,7 @@
 //   node scripts/bench-pipeline-scene.mjs <sceneDir> <outputRoot> <resolution> <threads>
 import path from "node:path";
 import gdal from "gdal-async";
+import { BENCH_PROJECTION } from "./bench-measure.mjs";
 import { readLandsatMetadata } from "../dist/imagery/landsat/landsat-metadata.js";
 import { readMtl } from "../dist/imagery/landsat/mtl.js";
 import { landsatScenePlan } from "../dist/imagery/landsat/landsat-scene-plan.js";
@@ -23,8 +24,7 @@ await preprocessScene(
     resampClip: true,
     outputRoot,
     grid: {
-      projection:
-        "+proj=aea +lat_1=44.75 +lat_2=55.75 +lat_0=40 +lon_0=-96 +x_0=0 +y_0=0 +ellps=WGS84 +datum=WGS84 +units=m +no_defs",
+      projection: BENCH_PROJECTION,
       resolution: Number(resolution),
     },
     threads: Number(threads),

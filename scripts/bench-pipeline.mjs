@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import gdal from "gdal-async";
-import { measure, printTable } from "./bench-measure.mjs";
+import { BENCH_PROJECTION, measure, printTable } from "./bench-measure.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const cache = path.join(repo, ".cache", "bench");
@@ -18,8 +18,7 @@ const FIXTURE = "LC08_L2SP_017036_20130419_20200913_02_T2";
 const BANDS = ["B2", "B3", "B4"];
 const [WIDTH, HEIGHT] = [7791, 7951];
 const THREADS = Number(process.env.BENCH_THREADS ?? os.availableParallelism());
-const PROJECTION =
-  "+proj=aea +lat_1=44.75 +lat_2=55.75 +lat_0=40 +lon_0=-96 +x_0=0 +y_0=0 +ellps=WGS84 +datum=WGS84 +units=m +no_defs";
+const PROJECTION = BENCH_PROJECTION;
 const sceneDir = path.join(cache, SCENE);
 
 generateScene();

@@ -3,6 +3,7 @@
 //   node scripts/bench-sentinel2-scene.mjs <product.SAFE> <outputRoot> <resolution> <threads> <bands,...>
 import path from "node:path";
 import gdal from "gdal-async";
+import { BENCH_PROJECTION } from "./bench-measure.mjs";
 import { sentinel2Sensor } from "../dist/imagery/sentinel2/sentinel2-sensor.js";
 import { preprocessScene } from "../dist/pipeline/preprocess-scene.js";
 
@@ -22,8 +23,7 @@ await preprocessScene({
   resampClip: true,
   outputRoot,
   grid: {
-    projection:
-      "+proj=aea +lat_1=44.75 +lat_2=55.75 +lat_0=40 +lon_0=-96 +x_0=0 +y_0=0 +ellps=WGS84 +datum=WGS84 +units=m +no_defs",
+    projection: BENCH_PROJECTION,
     resolution: Number(resolution),
   },
   threads: Number(threads),

@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import gdal from "gdal-async";
-import { measure, printTable } from "./bench-measure.mjs";
+import { BENCH_PROJECTION, measure, printTable } from "./bench-measure.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const cache = path.join(repo, ".cache", "bench");
@@ -39,8 +39,7 @@ const BANDS = [
 ];
 const THREADS = Number(process.env.BENCH_THREADS ?? os.availableParallelism());
 const RESOLUTIONS = (process.env.BENCH_RESOLUTIONS ?? "30,10").split(",").map(Number);
-const PROJECTION =
-  "+proj=aea +lat_1=44.75 +lat_2=55.75 +lat_0=40 +lon_0=-96 +x_0=0 +y_0=0 +ellps=WGS84 +datum=WGS84 +units=m +no_defs";
+const PROJECTION = BENCH_PROJECTION;
 const safe = path.join(cache, `${PRODUCT}.SAFE`);
 const bandFile = (band, resolution) =>
   path.join(

@@ -1,4 +1,3 @@
-import type { SensorName } from "./sensor-name.js";
 import type { ParsedScene, SensorIdentity } from "./sensor-identity.js";
 import { landsatIdentity } from "./landsat/landsat-identity.js";
 import { SceneIdError } from "./scene-id-error.js";
@@ -23,10 +22,4 @@ export function identifyScene(id: string): IdentifiedScene {
   }
   const forms = SENSOR_IDENTITIES.map((s) => `${s.title} (e.g. ${s.idForms.join(", ")})`).join(", ");
   throw new SceneIdError(`is not a scene id of a supported sensor: ${forms}`);
-}
-
-export function identityOf(name: SensorName): SensorIdentity {
-  const identity = SENSOR_IDENTITIES.find((s) => s.name === name);
-  if (identity === undefined) throw new Error(`no sensor ${name}`);
-  return identity;
 }

@@ -48,17 +48,6 @@ export function planLandsatBands(input: LandsatPlanInput): {
 export function landsatScenePlan(
   options: LandsatPlanInput & Omit<PreprocessSceneOptions, "bands" | "qaMask">,
 ): PreprocessSceneOptions {
-  const run: Omit<PreprocessSceneOptions, "bands" | "qaMask"> = {
-    sceneId: options.sceneId,
-    resampling: options.resampling,
-    resampClip: options.resampClip,
-    outputRoot: options.outputRoot,
-    grid: options.grid,
-    threads: options.threads,
-    maskOutput: options.maskOutput,
-    clip: options.clip,
-    maxOutputPixels: options.maxOutputPixels,
-    onBand: options.onBand,
-  };
-  return { ...run, ...planLandsatBands(options) };
+  // The plan's own inputs ride along unused; every run option passes through, whatever it is.
+  return { ...options, ...planLandsatBands(options) };
 }

@@ -18,6 +18,11 @@ export interface Sentinel2ProductSource {
   readonly exists: (relative: string) => Promise<boolean>;
 }
 
+/** The source for a product read at `root`: a .SAFE folder, or a /vsizip/ path into a zip. */
+export function sentinel2ProductSourceAt(root: string): Sentinel2ProductSource {
+  return root.startsWith("/vsizip/") ? zipSource(root) : folderSource(root);
+}
+
 /** The source for a located product (a folder or a zip). */
 export function sentinel2ProductSource(
   location: Exclude<Sentinel2Location, { kind: "missing" }>,

@@ -5,7 +5,7 @@ import { finestBandFile, presentFiles, sclFile } from "./sentinel2-band-files.js
 import { Sentinel2BandSchema } from "./sentinel2-bands.js";
 import { SENTINEL2_TRUE_COLOUR, sentinel2Description } from "./sentinel2-description.js";
 import { sentinel2Identity } from "./sentinel2-identity.js";
-import { sentinel2ProductSource } from "./sentinel2-product-source.js";
+import { sentinel2ProductSourceAt } from "./sentinel2-product-source.js";
 import { sentinel2BandConversion } from "./sentinel2-products.js";
 import { readSentinel2Metadata } from "./read-sentinel2-metadata.js";
 import { sclMaskPredicate } from "./sentinel2-scl.js";
@@ -31,9 +31,7 @@ export const sentinel2Sensor: Sensor<Sentinel2SceneId> = {
   },
   readRoot: (path, kind, scene) => (kind === "zip" ? vsizipRoot(path, scene) : path),
   async plan(root, scene, request): Promise<ScenePlan> {
-    const source = sentinel2ProductSource(
-      root.startsWith("/vsizip/") ? { kind: "zip", zip: root, root } : { kind: "folder", dir: root },
-    );
+    const source = sentinel2ProductSourceAt(root);
     const metadata = await readSentinel2Metadata(source, scene);
     const exists = await presentFiles(source, metadata);
     const read: Record<string, { file: string; resolution: number }> = {};
