@@ -3,6 +3,12 @@ import type { Config } from "../config/config.js";
 import { identifyScene, SENSOR_IDENTITIES, type IdentifiedScene } from "../imagery/identify-scene.js";
 import { SceneIdError } from "../imagery/scene-id-error.js";
 import { ProductSchema } from "../common/products.js";
+import {
+  CalibrationSchema,
+  FilterWindowSchema,
+  RadarUnitsSchema,
+  SpeckleFilterKindSchema,
+} from "../common/radar.js";
 import { ReflectanceTypeSchema, ResamplingSchema, type JobRequest } from "../jobs/job-spec.js";
 import { ClipSchema } from "../common/area-of-interest.js";
 import { SENSOR_NAMES } from "../imagery/sensor-name.js";
@@ -10,8 +16,9 @@ import { MaskFlagSchema } from "../common/mask-flags.js";
 import { JobStateSchema } from "../jobs/status-document.js";
 
 // What POST /agricarta/preprocessing accepts. Scene ids must be real ids of a supported sensor (Landsat 8/9,
-// Sentinel-2), which also keeps path tricks (separators, "..", NUL) out of the storage layout; what depends on a
-// scene's sensor and level (products, bands, harmonize, whole-scene size) is checked from its id.
+// Sentinel-2, RADARSAT-2), which also keeps path tricks (separators, "..", NUL) out of the storage layout; what
+// depends on a scene's sensor and level (products, bands, harmonize, the radar options, whole-scene size) is
+// checked from its id.
 
 export interface RequestLimits {
   readonly maxScenes: number;
@@ -69,6 +76,8 @@ const BandsSchema = z.strictObject(
   ),
 );
 
+const RADAR_FIELDS = ["calibration", "filter", "filter_window", "units"] as const;
+
 /** The seed's clients send Python's str(bool): "True"/"False"; JSON clients send booleans. */
 const SeedBooleanSchema = z.union([
   z.boolean(),
@@ -112,6 +121,10 @@ export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<Job
       mask_output: z.boolean().optional(),
       bands: BandsSchema.optional(),
       harmonize: z.boolean().optional(),
+      calibration: CalibrationSchema.optional(),
+      filter: SpeckleFilterKindSchema.optional(),
+      filter_window: FilterWindowSchema.optional(),
+      units: RadarUnitsSchema.optional(),
     })
     .superRefine((body, ctx) => {
       // Zod runs this even when an id is invalid (that id has its own issue already): only valid ids are seen.
@@ -121,12 +134,37 @@ export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<Job
       if (new Set(body.imagery_list).size === body.imagery_list.length && new Set(ids).size < ids.length) {
         ctx.addIssue({ code: "custom", path: ["imagery_list"], message: "lists a scene more than once" });
       }
-      if (body.harmonize === true && !scenes.some(({ identity }) => identity.name === "S2")) {
+      // "The job has none" is only known once every id is valid.
+      const allKnown = scenes.length === body.imagery_list.length;
+      const has = (kind: "optical" | "radar"): boolean =>
+        !allKnown || scenes.some(({ identity }) => identity.kind === kind);
+      if (body.harmonize === true && allKnown && !scenes.some(({ identity }) => identity.name === "S2")) {
         ctx.addIssue({
           code: "custom",
           path: ["harmonize"],
           message: "applies to Sentinel-2 scenes, and the job has none",
         });
+      }
+      // The radar options apply to radar scenes: a job without any has no use for them.
+      if (!has("radar")) {
+        for (const field of RADAR_FIELDS) {
+          if (body[field] === undefined) continue;
+          ctx.addIssue({
+            code: "custom",
+            path: [field],
+            message: "applies to radar scenes (RADARSAT-2), and the job has none",
+          });
+        }
+      }
+      if (body.product !== undefined && !has("optical")) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["product"],
+          message: "applies to optical scenes (a radar scene's is its calibration), and the job has none",
+        });
+      }
+      if (body.filter === "none" && body.filter_window !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["filter_window"], message: "needs a speckle filter" });
       }
       if (body.mask_output === true && body.mask === undefined) {
         ctx.addIssue({
@@ -153,6 +191,8 @@ export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<Job
       // A product asked for by name that a scene's level cannot give is known now: refuse it now.
       if (body.product === undefined) return;
       for (const { identity, scene } of scenes) {
+        // A radar scene makes its calibration, whatever the optical product.
+        if (identity.kind !== "optical") continue;
         const products = identity.productsFor(scene);
         if (!products.includes(body.product)) {
           ctx.addIssue({
@@ -164,8 +204,21 @@ export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<Job
       }
     })
     .transform((body): JobRequest => {
-      const { product, resampling, reflectance_type, clip, mask, mask_output, bands, harmonize, ...rest } =
-        body;
+      const {
+        product,
+        resampling,
+        reflectance_type,
+        clip,
+        mask,
+        mask_output,
+        bands,
+        harmonize,
+        calibration,
+        filter,
+        filter_window,
+        units,
+        ...rest
+      } = body;
       const overrides = Object.fromEntries(
         SENSOR_NAMES.flatMap((name) => (bands?.[name] === undefined ? [] : [[name, bands[name]]])),
       );
@@ -173,6 +226,10 @@ export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<Job
         ...rest,
         ...(Object.keys(overrides).length === 0 ? {} : { bands: overrides }),
         ...(harmonize === undefined ? {} : { harmonize }),
+        ...(calibration === undefined ? {} : { calibration }),
+        ...(filter === undefined ? {} : { filter }),
+        ...(filter_window === undefined ? {} : { filter_window }),
+        ...(units === undefined ? {} : { units }),
         ...(mask_output === undefined ? {} : { mask_output }),
         ...(mask === undefined ? {} : { mask }),
         ...(clip === undefined ? {} : { clip }),

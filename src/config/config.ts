@@ -93,6 +93,16 @@ export function resolveConfig(
     sensors: {
       LC8: sensorParams(raw.PARAMS.LC8),
       S2: sensorParams(raw.PARAMS.S2),
+      RS2: {
+        ...sensorParams({ ...raw.PARAMS.RS2, product: raw.PARAMS.RS2.calibration }),
+        radar: {
+          calibration: raw.PARAMS.RS2.calibration,
+          filter: raw.PARAMS.RS2.filter,
+          window: raw.PARAMS.RS2.window,
+          units: raw.PARAMS.RS2.units,
+          modes: raw.PARAMS.RS2.modes && [...raw.PARAMS.RS2.modes],
+        },
+      },
     },
     params: Object.freeze({ ...raw.PARAMS }),
     resolution: raw.RESOLUTION,

@@ -1,5 +1,6 @@
 import type { ParsedScene, SensorIdentity } from "./sensor-identity.js";
 import { landsatIdentity } from "./landsat/landsat-identity.js";
+import { radarsat2Identity } from "./radarsat2/radarsat2-identity.js";
 import { SceneIdError } from "./scene-id-error.js";
 import { sentinel2Identity } from "./sentinel2/sentinel2-identity.js";
 
@@ -7,7 +8,11 @@ import { sentinel2Identity } from "./sentinel2/sentinel2-identity.js";
 // this; the worker's registry (sensors.ts) adds the readers.
 
 // Each identity is only ever handed scenes its own parseId made, so seeing them all as SensorIdentity is sound.
-export const SENSOR_IDENTITIES: readonly SensorIdentity[] = [landsatIdentity, sentinel2Identity];
+export const SENSOR_IDENTITIES: readonly SensorIdentity[] = [
+  landsatIdentity,
+  sentinel2Identity,
+  radarsat2Identity,
+];
 
 export interface IdentifiedScene {
   readonly identity: SensorIdentity;

@@ -1,4 +1,4 @@
-import type { Product } from "../common/products.js";
+import type { SceneProduct } from "../common/products.js";
 import type { SensorName } from "./sensor-name.js";
 
 // What the API and the job spec know of a sensor: its ids, bands and products, all without touching storage or
@@ -16,6 +16,8 @@ export interface SensorIdentity<Scene extends ParsedScene = ParsedScene> {
   readonly name: SensorName;
   /** "Landsat 8/9", for messages. */
   readonly title: string;
+  /** Optical scenes make the request's product; radar scenes its calibration, filter and units. */
+  readonly kind: "optical" | "radar";
   /** Examples of the id forms it accepts, for the message that refuses an id no sensor knows. */
   readonly idForms: readonly string[];
   /** undefined when the id is not of this sensor's form at all; throws SceneIdError when it is, but is wrong. */
@@ -23,9 +25,9 @@ export interface SensorIdentity<Scene extends ParsedScene = ParsedScene> {
   /** Every band name PARAMS or a request may give. */
   readonly bandNames: readonly string[];
   /** The products the scene's level can give, known from the id alone. */
-  productsFor(scene: Scene): readonly Product[];
+  productsFor(scene: Scene): readonly SceneProduct[];
   /** The product made when neither the request nor PARAMS names one. */
-  defaultProduct(scene: Scene): Product;
+  defaultProduct(scene: Scene): SceneProduct;
   /** The least ground one scene images, in m²: a whole scene's output covers at least this much. */
   readonly minSceneAreaM2: number;
 }

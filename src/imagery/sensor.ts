@@ -1,6 +1,8 @@
 import type { MaskFlag } from "../common/mask-flags.js";
-import type { Product } from "../common/products.js";
+import type { SceneProduct } from "../common/products.js";
 import type { ReflectanceType } from "../pipeline/band-conversion.js";
+import type { RadarOptions } from "../common/radar.js";
+import type { QuicklookLook } from "../pipeline/quicklook.js";
 import type { SceneDescription } from "../pipeline/scene-metadata.js";
 import type { BandPlan, QaMask } from "../pipeline/scene-output.js";
 import type { ParsedScene, SensorIdentity } from "./sensor-identity.js";
@@ -23,12 +25,22 @@ export type SceneLocation =
 /** What a job asks of one scene, resolved from the request and the sensor's PARAMS block. */
 export interface SceneRequest {
   readonly bands: readonly string[];
-  readonly product: Product;
+  /** An optical scene's product, or a radar scene's calibration (also in radar). */
+  readonly product: SceneProduct;
   readonly reflectanceType: ReflectanceType;
   /** Flags whose pixels become nodata in every band (fill always does). */
   readonly mask?: readonly MaskFlag[] | undefined;
   /** Sentinel-2 reflectance adjusted to Landsat 8 OLI (HLS bandpass coefficients). */
   readonly harmonize?: boolean | undefined;
+  /** Calibration, speckle filter, units and beam modes for a radar scene. */
+  readonly radar?: RadarOptions | undefined;
+  /** SRTM_DIR: the DEM tiles for radar terrain correction. */
+  readonly srtmDir?: string | undefined;
+  /**
+   * The scene's scratch folder in the job (made, and removed once the scene is done, by the worker): for what a
+   * plan derives before the pipeline runs (a radar scene's DEM).
+   */
+  readonly scratchDir?: string | undefined;
 }
 
 /** What the pipeline runs for a scene, and what its metadata, STAC Item and quicklook say. */
@@ -36,8 +48,10 @@ export interface ScenePlan {
   readonly bands: readonly BandPlan[];
   readonly qaMask?: QaMask | undefined;
   readonly description: SceneDescription;
-  /** Red, green and blue band names for the quicklook, where the sensor has them. */
-  readonly trueColour?: readonly [string, string, string] | undefined;
+  /** What the scene's message and the job log should tell the user (a DEM tile missing, no RPCs). */
+  readonly notes?: readonly string[] | undefined;
+  /** How the quicklook shows the scene (true colour, radar polarisations); grey from the first band if absent. */
+  readonly look?: QuicklookLook | undefined;
 }
 
 export interface Sensor<Scene extends ParsedScene = ParsedScene> extends SensorIdentity<Scene> {
@@ -47,7 +61,13 @@ export interface Sensor<Scene extends ParsedScene = ParsedScene> extends SensorI
   /**
    * Reads the scene's metadata at `root` and plans its bands. Everything that can fail on the metadata (a
    * product the level cannot give, a band or flag the scene lacks, a malformed file) fails here, naming the
-   * file and element, before a pixel is read.
+   * file and element, before a pixel is read. A scene the job does not want (a radar beam mode outside
+   * PARAMS modes) throws SceneSkippedError with the reason.
    */
   plan(root: string, scene: Scene, request: SceneRequest): Promise<ScenePlan>;
+}
+
+/** A scene the job leaves out on purpose, with the reason (status skipped, not failed). */
+export class SceneSkippedError extends Error {
+  override readonly name = "SceneSkippedError";
 }

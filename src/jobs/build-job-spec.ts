@@ -44,6 +44,9 @@ function specBase(jobId: string, owner: string, config: Config, now: Date): Omit
             bands: [...params.bands],
             ...(params.product === undefined ? {} : { product: params.product }),
             resampClip: params.resampClip,
+            ...(params.radar === undefined
+              ? {}
+              : { radar: { ...params.radar, modes: params.radar.modes && [...params.radar.modes] } }),
           },
         ]),
       ),
@@ -51,6 +54,7 @@ function specBase(jobId: string, owner: string, config: Config, now: Date): Omit
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       staging: config.staging,
       maxOutputPixels: config.maxOutputPixels,
+      srtmDir: config.srtmDir,
     },
   };
 }

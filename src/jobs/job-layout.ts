@@ -12,6 +12,8 @@ const FILES = {
   worker: "worker.json",
   imagery: "imagery",
   output: "output",
+  /** Scratch files of the pipeline's prepare steps (radar calibration), removed scene by scene. */
+  scratch: "scratch",
   /** An echo job's outputs. */
   results: "results.json",
   /** What the worker measured (scene durations, bytes written), for the API's metrics. */
@@ -40,6 +42,10 @@ export class JobLayout {
   /** Staged scene copies and their archives. */
   get imagery(): string {
     return this.#file("imagery");
+  }
+  /** Scratch files of the pipeline (radar: calibrated, filtered bands before their warp). */
+  get scratch(): string {
+    return this.#file("scratch");
   }
   /** The outputs' working copy: preprocess/ and metadata/ under it. */
   get output(): string {

@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { SensorNameSchema } from "../imagery/sensor-name.js";
-import { ProductSchema } from "../common/products.js";
+import { ProductSchema, SceneProductSchema } from "../common/products.js";
+import {
+  CalibrationSchema,
+  FilterWindowSchema,
+  RadarOptionsSchema,
+  RadarUnitsSchema,
+  SpeckleFilterKindSchema,
+} from "../common/radar.js";
 import { ClipSchema } from "../common/area-of-interest.js";
 import { MaskFlagSchema } from "../common/mask-flags.js";
 import { RESAMPLING_METHODS } from "../common/resampling.js";
@@ -23,6 +30,11 @@ export const JobRequestSchema = z.strictObject({
   bands: z.partialRecord(SensorNameSchema, z.array(z.string()).min(1)).optional(),
   /** Sentinel-2 reflectance adjusted to Landsat 8 OLI (HLS bandpass coefficients). */
   harmonize: z.boolean().optional(),
+  /** Radar scenes: the backscatter coefficient, speckle filter and window, and units (over PARAMS). */
+  calibration: CalibrationSchema.optional(),
+  filter: SpeckleFilterKindSchema.optional(),
+  filter_window: FilterWindowSchema.optional(),
+  units: RadarUnitsSchema.optional(),
   /** For continuous bands; QA bands are always resampled with nearest. Default bilinear. */
   resampling: ResamplingSchema.optional(),
   /** How reflectance is stored: int16 scaled by 1e-4 (default) or float32. */
@@ -69,8 +81,9 @@ export type Subscriber = z.infer<typeof StoredSubscriberSchema>;
 
 const SensorParamsSpecSchema = z.strictObject({
   bands: z.array(z.string()).min(1),
-  product: ProductSchema.optional(),
+  product: SceneProductSchema.optional(),
   resampClip: z.boolean(),
+  radar: RadarOptionsSchema.optional(),
 });
 
 /** A job.json written before sensors were modules held Landsat's bands, product and resampClip at the top. */
@@ -111,6 +124,8 @@ export const JobSpecSchema = z.strictObject({
       staging: z.enum(["copy", "in_place"]),
       /** MAX_OUTPUT_PIXELS when the job was accepted (jobs from before it have the default). */
       maxOutputPixels: z.number().int().positive().default(1_000_000_000),
+      /** SRTM_DIR when the job was accepted: the DEM for radar terrain correction. */
+      srtmDir: z.string().optional(),
     }),
   ),
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import gdal from "gdal-async";
 
 // The job's pixel grid: the site projection at the requested resolution, with pixel edges on multiples of the
@@ -13,8 +14,12 @@ export interface Grid {
 /** xmin, ymin, xmax, ymax in the grid's projection, on pixel edges. */
 export type Extent = readonly [number, number, number, number];
 
-/** Where a raster lands in the grid's projection (its full extent, before snapping). */
-export function projectedExtent(file: string, grid: Grid): Extent {
+/**
+ * Where a raster lands in the grid's projection (its full extent, before snapping). A source without a
+ * geotransform (radar) lands where its transformer (gdalwarp arguments: RPCs with a DEM, or GCPs) puts it.
+ */
+export function projectedExtent(file: string, grid: Grid, transformer: readonly string[] = []): Extent {
+  if (transformer.length > 0) return transformedExtent(file, grid, transformer);
   const ds = gdal.open(file);
   try {
     if (ds.srs === null) throw new Error(`${file} has no spatial reference`);
@@ -29,6 +34,36 @@ export function projectedExtent(file: string, grid: Grid): Extent {
     return [Math.min(x0, x1), Math.min(y0, y1), Math.max(x0, x1), Math.max(y0, y1)];
   } finally {
     ds.close();
+  }
+}
+
+/** gdalwarp's own choice of output extent, with the transformer, read from a virtual warp (no pixel is read). */
+function transformedExtent(file: string, grid: Grid, transformer: readonly string[]): Extent {
+  const virtual = `/vsimem/agricarta-extent-${randomUUID()}.vrt`;
+  const ds = gdal.open(file);
+  try {
+    const res = String(grid.resolution);
+    const out = gdal.warp(
+      virtual,
+      null,
+      [ds],
+      [...["-of", "VRT", "-t_srs", grid.projection, "-tr", res, res], ...transformer],
+    );
+    try {
+      const [x0, w, , y0, , h] = out.geoTransform as [number, number, number, number, number, number];
+      const x1 = x0 + w * out.rasterSize.x;
+      const y1 = y0 + h * out.rasterSize.y;
+      return [Math.min(x0, x1), Math.min(y0, y1), Math.max(x0, x1), Math.max(y0, y1)];
+    } finally {
+      out.close();
+    }
+  } finally {
+    ds.close();
+    try {
+      gdal.vsimem.release(virtual);
+    } catch {
+      // a VRT warp may keep its XML in memory only
+    }
   }
 }
 

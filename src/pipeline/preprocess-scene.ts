@@ -20,8 +20,9 @@ import {
   type WarpOptions,
 } from "./warp-band.js";
 
-// A scene's bands through the pipeline: product conversion (virtual), warp onto the job grid, COG, into
-// output/preprocess/<scene_id>/<scene_id>_<band>_<quantity>.tif.
+// A scene's bands through the pipeline: a prepare step where the plan has one (radar: calibration and speckle
+// filter in the product's geometry, into scratch files), product conversion (virtual), warp onto the job grid,
+// COG, into output/preprocess/<scene_id>/<scene_id>_<band>_<quantity>.tif.
 
 export interface PreprocessSceneOptions {
   readonly sceneId: string;
@@ -44,24 +45,53 @@ export interface PreprocessSceneOptions {
   readonly maxOutputPixels?: number | undefined;
   /** Called after each band with the band's name. */
   readonly onBand?: ((band: string) => Promise<void> | void) | undefined;
+  /** Where prepare steps write (the scene's scratch folder in the job); needed when a band has one. */
+  readonly scratchDir?: string | undefined;
 }
 
-/** Runs a scene's plan: every band warped onto the job grid and written as a COG, nothing read before. */
+/** Runs a scene's plan: every band warped onto the job grid and written as a COG. */
 export async function preprocessScene(options: PreprocessSceneOptions): Promise<SceneResult> {
-  const plan = options.bands;
+  const prepared = options.bands.some((band) => band.prepare !== undefined);
+  if (!prepared) return preprocessPlan(options, options.bands);
+  if (options.scratchDir === undefined) throw new Error("a band's prepare step needs a scratch folder");
+  await fs.mkdir(options.scratchDir, { recursive: true });
+  const written: string[] = [];
+  try {
+    const plan: ReadyBand[] = [];
+    for (const band of options.bands) {
+      if (band.prepare === undefined) {
+        plan.push(band);
+        continue;
+      }
+      const target = path.join(options.scratchDir, `${options.sceneId}_${band.band}.prepared.tif`);
+      written.push(target);
+      try {
+        await band.prepare.run(target, options.threads);
+      } catch (error) {
+        throw new Error(`band ${band.band} (${path.basename(band.source)}): ${errorMessage(error)}`, {
+          cause: error,
+        });
+      }
+      plan.push({ ...band, source: target, prepare: undefined, sourceNodata: band.prepare.nodata });
+    }
+    return await preprocessPlan(options, plan);
+  } finally {
+    await Promise.all(written.map((file) => fs.rm(file, { force: true })));
+  }
+}
+
+/** A band ready to warp: its source is what the warp reads, whose nodata may be given. */
+type ReadyBand = BandPlan & { readonly sourceNodata?: number | undefined };
+
+async function preprocessPlan(
+  options: PreprocessSceneOptions,
+  plan: readonly ReadyBand[],
+): Promise<SceneResult> {
   const qaMask = options.qaMask;
   const { grid } = options;
-  const shared = options.resampClip
-    ? sharedExtent(
-        plan.map((p) => p.source),
-        grid,
-      )
-    : undefined;
-  const covering = (): Extent =>
-    coveringExtent(
-      plan.map((p) => projectedExtent(p.source, grid)),
-      grid.resolution,
-    );
+  const extents = (): Extent[] => plan.map((p) => projectedExtent(p.source, grid, p.transformer));
+  const shared = options.resampClip ? sharedExtent(extents(), grid) : undefined;
+  const covering = (): Extent => coveringExtent(extents(), grid.resolution);
   const limit = (extent: Extent): void => {
     if (options.maxOutputPixels !== undefined)
       checkOutputSize(extent, grid.resolution, options.maxOutputPixels);
@@ -101,7 +131,7 @@ export class OutsideAreaOfInterestError extends Error {
 
 async function processBands(
   options: PreprocessSceneOptions,
-  plan: readonly BandPlan[],
+  plan: readonly ReadyBand[],
   qaMask: QaMask | undefined,
   warp: Omit<WarpOptions, "srcNodata" | "dstNodata">,
 ): Promise<SceneResult> {
@@ -109,8 +139,8 @@ async function processBands(
   const sceneOut = path.join(options.outputRoot, options.sceneId);
   await fs.mkdir(sceneOut, { recursive: true });
   const outputs: SceneOutput[] = [];
-  for (const { band, source, conversion } of plan) {
-    const name = `${options.sceneId}_${band}_${conversion.quantity}.tif`;
+  for (const { band, source, conversion, transformer, sourceNodata } of plan) {
+    const name = `${options.sceneId}_${band}_${conversion.name ?? conversion.quantity}.tif`;
     const converted = conversion.linear !== undefined || conversion.perDn !== undefined;
     const maskBand =
       qaMask === undefined || qaSize === undefined
@@ -121,9 +151,10 @@ async function processBands(
     const bandWarp: WarpOptions = {
       ...warp,
       // With a QA mask the mask band decides validity (GDAL ignores it when a source nodata is given).
-      srcNodata: maskBand !== undefined ? undefined : converted ? conversion.nodata : 0,
+      srcNodata: maskBand !== undefined ? undefined : converted ? conversion.nodata : (sourceNodata ?? 0),
       dstNodata: conversion.nodata,
       outputType: conversion.dataType,
+      transformer,
     };
     try {
       await warpBand({
@@ -133,6 +164,7 @@ async function processBands(
         description: conversion.description,
         unscale: conversion.unscale,
         overviewResampling: "AVERAGE",
+        afterWarp: conversion.afterWarp,
       });
     } catch (error) {
       // Say which band and file: GDAL's own message may name neither (a read failed on one of its threads).
@@ -161,11 +193,8 @@ async function processBands(
   return { outputs, stack, mask };
 }
 
-function sharedExtent(sources: readonly string[], grid: Grid): Extent {
-  const extent = commonExtent(
-    sources.map((s) => projectedExtent(s, grid)),
-    grid.resolution,
-  );
+function sharedExtent(extents: readonly Extent[], grid: Grid): Extent {
+  const extent = commonExtent(extents, grid.resolution);
   if (extent === undefined) throw new Error("the bands share no footprint at this resolution");
   return extent;
 }

@@ -3,7 +3,7 @@ import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import gdal from "gdal-async";
-import type { Product } from "../common/products.js";
+import type { SceneProduct } from "../common/products.js";
 import { writeFileAtomic } from "../common/atomic-write.js";
 import type { Grid } from "./grid.js";
 import type { SceneOutput } from "./scene-output.js";
@@ -37,7 +37,7 @@ export interface SceneMetadataInput {
   readonly jobId: string;
   readonly sceneId: string;
   readonly metadata: SceneDescription;
-  readonly product: Product;
+  readonly product: SceneProduct;
   readonly grid: Grid;
   /** output/preprocess and output/metadata of the job. */
   readonly outputRoot: string;

@@ -9,6 +9,23 @@ export interface BandPlan {
   /** The file (or GDAL dataset name) its pixels are read from. */
   readonly source: string;
   readonly conversion: BandConversion;
+  /**
+   * A step that makes the warp's input from the source in the source's own geometry (radar: calibrate and
+   * filter speckle); the warp then reads what it wrote. The file is scratch, removed once the scene is done.
+   */
+  readonly prepare?: PrepareStep | undefined;
+  /**
+   * gdalwarp's transformer arguments for a source without a geotransform (radar: ["-rpc", "-to",
+   * "RPC_DEM=..."], or ["-tps"] over its GCPs); used for the band's footprint and its warp.
+   */
+  readonly transformer?: readonly string[] | undefined;
+}
+
+/** Writes a band's warp input (a Float32 GeoTIFF with the georeferencing the transformer needs). */
+export interface PrepareStep {
+  run(target: string, threads: number): Promise<void>;
+  /** The nodata value of what run() writes. */
+  readonly nodata: number;
 }
 
 /** The scene's quality file and which of its values drop a pixel. */

@@ -23,6 +23,8 @@ export interface WarpOptions {
   readonly outputType?: "Byte" | "Int16" | "Float32" | undefined;
   /** A polygon file (GeoJSON, EPSG:4326): pixels outside it become nodata. */
   readonly cutline?: string | undefined;
+  /** The source's transformer (RPCs with a DEM, GCPs) when it has no geotransform: gdalwarp arguments. */
+  readonly transformer?: readonly string[] | undefined;
 }
 
 export interface WarpBandOptions extends WarpOptions {
@@ -33,6 +35,8 @@ export interface WarpBandOptions extends WarpOptions {
   readonly unscale?: { readonly scale: number; readonly offset: number } | undefined;
   /** Overviews average continuous values; categorical bands (QA) take the nearest. */
   readonly overviewResampling: "AVERAGE" | "NEAREST";
+  /** Applied to every valid warped value before the COG is written (radar: power to dB). */
+  readonly afterWarp?: ((value: number) => number) | undefined;
 }
 
 /** The gdalwarp arguments for a band; the same list works with the gdalwarp command. */
@@ -48,6 +52,7 @@ export function warpArguments(options: WarpOptions): string[] {
     ["-dstnodata", String(options.dstNodata)],
     options.outputType === undefined ? [] : ["-ot", options.outputType],
     options.cutline === undefined ? [] : ["-cutline", options.cutline],
+    options.transformer ?? [],
     ["-multi"],
     ["-wo", `NUM_THREADS=${options.threads}`],
   ].flat();
@@ -93,6 +98,7 @@ export async function warpBand(options: WarpBandOptions): Promise<void> {
     } finally {
       source.close();
     }
+    if (options.afterWarp !== undefined) await mapValues(warpedFile, options.dstNodata, options.afterWarp);
     // A virtual copy of the warped band, described, is what the COG writer reads.
     const warped = await gdal.openAsync(warpedFile);
     try {
@@ -158,6 +164,34 @@ async function readWhole(band: gdal.RasterBand): Promise<void> {
   const block = band.blockSize;
   for (let by = 0; by * block.y < height; by++) {
     for (let bx = 0; bx * block.x < width; bx++) await band.pixels.readBlockAsync(bx, by);
+  }
+}
+
+/**
+ * Maps every value of a warped file but nodata through f, block by block, in place; a value f makes
+ * non-finite (the dB of zero power) becomes nodata.
+ */
+async function mapValues(file: string, nodata: number, f: (value: number) => number): Promise<void> {
+  const ds = await gdal.openAsync(file, "r+");
+  try {
+    const band = ds.bands.get(1);
+    const { x: width, y: height } = band.size;
+    const block = band.blockSize;
+    for (let by = 0; by * block.y < height; by++) {
+      for (let bx = 0; bx * block.x < width; bx++) {
+        const values = await band.pixels.readBlockAsync(bx, by);
+        for (let i = 0; i < values.length; i++) {
+          const value = values[i]!;
+          if (value === nodata || Number.isNaN(value)) continue;
+          const mapped = f(value);
+          values[i] = Number.isFinite(mapped) ? mapped : nodata;
+        }
+        await band.pixels.writeBlockAsync(bx, by, values);
+      }
+    }
+    await ds.flushAsync();
+  } finally {
+    ds.close();
   }
 }
 

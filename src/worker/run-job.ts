@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import gdal from "gdal-async";
+import { SceneSkippedError } from "../imagery/sensor.js";
 import { archiveScene, copyScene, copySceneArchive } from "../imagery/stage-scene.js";
 import { errorMessage } from "../common/errors.js";
 import { JobLayout } from "../jobs/job-layout.js";
@@ -154,13 +155,18 @@ async function processJob(
     const sceneId = job.scene.id;
     await scene(id, { message: "Preprocessing" });
     const sceneStarted = performance.now();
+    const scratchDir = path.join(layout.scratch, sceneId);
     try {
+      await fs.mkdir(scratchDir, { recursive: true });
       const plan = await job.sensor.plan(root, job.scene, {
         bands: job.bands,
         product: job.product,
         reflectanceType: request.reflectance_type ?? "int16",
         mask: request.mask,
         harmonize: request.harmonize,
+        radar: job.radar,
+        srtmDir: resolved.srtmDir,
+        scratchDir,
       });
       const result = await preprocessScene({
         sceneId,
@@ -174,6 +180,7 @@ async function processJob(
         clip: request.clip,
         maxOutputPixels: resolved.maxOutputPixels,
         maskOutput: request.mask_output,
+        scratchDir,
         onBand: (band) => advance(1, `${id} ${band} done`),
       });
       const metadataFiles = await writeSceneMetadata({
@@ -190,7 +197,7 @@ async function processJob(
       await writeQuicklook(
         result.outputs.map((o) => ({ band: o.band, file: path.join(outputRoot, o.file) })),
         path.join(outputRoot, quicklook),
-        plan.trueColour,
+        plan.look,
       );
       const published = [
         ...[...result.outputs.map((o) => o.file), quicklook, result.stack, result.mask]
@@ -198,10 +205,19 @@ async function processJob(
           .map((file) => layout.relative(path.join(outputRoot, file))),
         ...metadataFiles.map((file) => layout.relative(path.join(layout.output, file))),
       ];
-      await scene(id, { status: "successful", message: "Preprocessed", outputs: published });
+      const notes = plan.notes ?? [];
+      for (const note of notes) await log(`Image: ${id} NOTE: ${note}`);
+      const message = ["Preprocessed", ...notes].join("; ");
+      await scene(id, { status: "successful", message, outputs: published });
       figures.sceneSeconds[id] = (performance.now() - sceneStarted) / 1000;
       await log(`Image: ${id} PREPROCESSED`);
     } catch (error) {
+      if (error instanceof SceneSkippedError) {
+        await scene(id, { status: "skipped", message: `Skipped: ${error.message}` });
+        await log(`Image: ${id} SKIPPED: ${error.message}`);
+        await advance(job.bands.length, `${id} skipped`);
+        continue;
+      }
       if (error instanceof OutsideAreaOfInterestError) {
         await scene(id, { status: "skipped", message: "Outside the area of interest: nothing to make" });
         await log(`Image: ${id} OUTSIDE AREA OF INTEREST`);
@@ -214,8 +230,11 @@ async function processJob(
       await fs.rm(path.join(outputRoot, sceneId), { recursive: true, force: true });
       await scene(id, { status: "failed", message: `Preprocessing failed: ${message}` });
       await log(`Image: ${id} FAILED: ${message}`);
+    } finally {
+      await fs.rm(scratchDir, { recursive: true, force: true });
     }
   }
+  await fs.rm(layout.scratch, { recursive: true, force: true });
   await log("Preprocessing finished");
 
   // A job that made nothing publishes nothing: its log stays readable from the job until JOB_RETENTION.

@@ -6,6 +6,7 @@ import { hashApiKey } from "../../src/auth/api-keys.js";
 import type { StatusDocument } from "../../src/jobs/status-document.js";
 import { isAlive, waitFor } from "../helpers/alive.js";
 import { BUILT_SERVER, S2_L2A, SCENES } from "../helpers/paths.js";
+import { writeSyntheticRadarsat2 } from "../helpers/synthetic-radarsat2.js";
 import { expectOneGrid } from "../helpers/one-grid.js";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.js";
 import { startServer, type ServerProcess } from "../helpers/server-process.js";
@@ -74,6 +75,45 @@ describe("the service end to end", () => {
     const stac = done.scenes[0]!.outputs.find((o) => o.endsWith(".stac.json"))!;
     const item = JSON.parse(await fs.readFile(path.join(published, stac), "utf8"));
     expect(item.properties["grid:code"]).toBe("MGRS-29UNU");
+  }, 180_000);
+
+  it("publishes terrain-corrected dB backscatter of a RADARSAT-2 product beside optical scenes, on one grid", async () => {
+    sandbox = await createSandbox({ scenes: [SCENES.l2], copy: [S2_L2A.tileDir, "required_datasets"] });
+    const product = await writeSyntheticRadarsat2(
+      path.join(sandbox.storage, "rs2-products", "2015", "08", "22"),
+      { looks: { range: 2, azimuth: 2 } },
+    );
+    server = await startServer(sandbox);
+    const { status, json } = await submit({
+      imagery_list: [product.id, `${S2_L2A.id}.SAFE`, SCENES.l2.id],
+      resolution: 600,
+      bands: { S2: ["B04"], LC8: ["B4"] },
+      filter: "gamma",
+      units: "dB",
+    });
+    expect(status, JSON.stringify(json)).toBe(202);
+    const done = await untilStatus(json["jobID"] as string, ["successful", "failed", "dismissed"]);
+    expect(done.status, JSON.stringify(done.scenes)).toBe("successful");
+    const published = path.join(sandbox.storage, done.outputDir!);
+    const radar = done.scenes[0]!.outputs;
+    expect(radar.filter((o) => o.endsWith(".tif")).map((o) => path.basename(o))).toEqual([
+      `${product.id}_HH_sigma0_db.tif`,
+      `${product.id}_HV_sigma0_db.tif`,
+    ]);
+    expectOneGrid(
+      done.scenes
+        .flatMap((scene) => scene.outputs.filter((o) => o.endsWith(".tif")))
+        .map((o) => path.join(published, o)),
+      600,
+    );
+    const stac = radar.find((o) => o.endsWith(".stac.json"))!;
+    const item = JSON.parse(await fs.readFile(path.join(published, stac), "utf8"));
+    expect(item.properties).toMatchObject({
+      "sar:instrument_mode": "W2",
+      "sar:polarizations": ["HH", "HV"],
+      "agricarta:provenance": { geolocation: "rpc", units: "dB", calibration: "sigma0" },
+    });
+    expect(item.assets.HH["raster:bands"][0]).toMatchObject({ unit: "dB", data_type: "float32" });
   }, 180_000);
 
   it("runs a job with one real and one missing scene to the end and publishes the real one", async () => {

@@ -41,12 +41,12 @@ function describeInputs(schema: z.ZodType): Record<string, unknown> {
 
 const INPUT_DESCRIPTIONS: Record<string, string> = {
   imagery_list:
-    "Landsat 8/9 scene ids (Collection 1 or 2, Level-1 or Level-2, or pre-collection) and Sentinel-2 L1C/L2A " +
-    "product names (with or without .SAFE), mixed as needed, no repeats",
+    "Landsat 8/9 scene ids (Collection 1 or 2, Level-1 or Level-2, or pre-collection), Sentinel-2 L1C/L2A " +
+    "product names (with or without .SAFE) and RADARSAT-2 product names, mixed as needed, no repeats",
   resolution: "Output pixel size in metres",
   cores: "GDAL threads for the job",
   delete_intermediate: "Remove the staged inputs and working copies once the results are published",
-  product: "Radiometric product; a scene's level must be able to give it",
+  product: "Optical scenes' radiometric product; each optical scene's level must be able to give it",
   resampling: "Resampling of continuous bands (QA bands are always nearest)",
   reflectance_type: "Reflectance stored as int16 (x 1e4, scale written in the file) or float32",
   clip: "Area of interest, EPSG:4326: [west, south, east, north] or a GeoJSON Polygon/MultiPolygon",
@@ -54,6 +54,12 @@ const INPUT_DESCRIPTIONS: Record<string, string> = {
   mask_output: "Also publish the QA mask",
   bands: 'Bands per sensor, overriding the configured ones: {"S2": ["B04", "B08"], "LC8": ["B4"]}',
   harmonize: "Adjust Sentinel-2 reflectance to Landsat 8 OLI (HLS v2.0 bandpass coefficients)",
+  calibration:
+    "Radar scenes: the backscatter coefficient (sigma0, beta0 or gamma0); default PARAMS, else sigma0",
+  filter:
+    "Radar scenes: speckle filter (gamma: Gamma-MAP, lee, none), in the product's geometry before the warp",
+  filter_window: "Radar scenes: the speckle filter's window, an odd number of pixels a side (default 7)",
+  units: "Radar scenes: pow (linear power), amp (its square root) or dB (10 log10), applied after the warp",
   stringInput: "The string to return",
   pause: "Seconds to wait before returning",
 };
@@ -62,10 +68,11 @@ export function processDefinitions(limits: RequestLimits): readonly ProcessDefin
   return [
     {
       id: "preprocessing",
-      title: "Landsat and Sentinel-2 preprocessing",
+      title: "Landsat, Sentinel-2 and RADARSAT-2 preprocessing",
       description:
-        "Turns Landsat 8/9 and Sentinel-2 scenes into analysis-ready Cloud-Optimized GeoTIFFs on one grid: the " +
-        "product asked for (dn, radiance, toa or sr), warped to the service's projection, with a VRT stack, metadata and a " +
+        "Turns Landsat 8/9, Sentinel-2 and RADARSAT-2 scenes into analysis-ready Cloud-Optimized GeoTIFFs on one " +
+        "grid: the optical product asked for (dn, radiance, toa or sr) or calibrated, speckle-filtered, " +
+        "terrain-corrected radar backscatter, warped to the service's projection, with a VRT stack, metadata and a " +
         "STAC Item per scene. Results are published to the shared imagery storage.",
       version: "1.0.0",
       jobControlOptions: ["async-execute"],

@@ -10,6 +10,7 @@ const levelOf = (scene: LandsatSceneId): "L1" | "L2" =>
 
 export const landsatIdentity: SensorIdentity<LandsatSceneId> = {
   name: "LC8",
+  kind: "optical",
   title: "Landsat 8/9",
   idForms: ["LC08_L1TP_015028_20200814_20200822_01_T1", "LC80150282020227LGN00"],
   parseId: (id) => (/^L[COT]/.test(id) ? parseLandsatSceneId(id) : undefined),

@@ -1,3 +1,4 @@
+import { opticalProduct } from "../../common/products.js";
 import path from "node:path";
 import type { Sensor } from "../sensor.js";
 import { LandsatBandSchema } from "./landsat-bands.js";
@@ -27,7 +28,7 @@ export const landsatSensor: Sensor<LandsatSceneId> = {
       sceneDir: root,
       metadata,
       bands: request.bands.map((band) => LandsatBandSchema.parse(band)),
-      product: request.product,
+      product: opticalProduct(request.product),
       reflectanceType: request.reflectanceType,
       mask: request.mask,
     });
@@ -35,7 +36,7 @@ export const landsatSensor: Sensor<LandsatSceneId> = {
       bands,
       qaMask,
       description: landsatDescription(scene.id, metadata),
-      trueColour: LANDSAT_TRUE_COLOUR,
+      look: { trueColour: LANDSAT_TRUE_COLOUR },
     };
   },
 };

@@ -1,6 +1,7 @@
 import { ProductError } from "../landsat/landsat-products.js";
 import { MaskError } from "../landsat/landsat-qa.js";
 import type { Sentinel2Band } from "./sentinel2-bands.js";
+import { hasClassificationMask } from "./sentinel2-baseline.js";
 import { Sentinel2MetadataError } from "./sentinel2-metadata-error.js";
 import type { Sentinel2File, Sentinel2Metadata } from "./sentinel2-metadata-schema.js";
 import type { Sentinel2ProductSource } from "./sentinel2-product-source.js";
@@ -37,6 +38,28 @@ export function sclFile(
     throw new MaskError(`${metadata.productId} lists no scene classification (SCL) file`);
   const ordered = SCL_PREFERENCE.flatMap((r) => metadata.sclFiles.filter((f) => f.resolution === r));
   return firstPresent(ordered, exists) ?? missing(metadata.productId, "SCL", metadata.sclFiles);
+}
+
+/** The L1C classification mask (MSK_CLASSI_B00.jp2, baseline 04.00 on), relative to the SAFE root. */
+export function classificationMaskFile(
+  metadata: Pick<Sentinel2Metadata, "productId" | "processingBaseline" | "classificationMaskFile">,
+  exists: FileExists,
+): string {
+  const { productId, processingBaseline: baseline, classificationMaskFile: file } = metadata;
+  if (!hasClassificationMask(baseline)) {
+    throw new MaskError(
+      `${productId}: processing baseline ${baseline} has no raster classification mask (MSK_CLASSI_B00.jp2 comes ` +
+        `with baseline 04.00; older products keep their cloud masks as GML vectors, MSK_CLOUDS_B00.gml), so only ` +
+        `fill can be masked`,
+    );
+  }
+  if (file === undefined)
+    throw new MaskError(`${productId}: MTD_TL.xml lists no MSK_CLASSI classification mask`);
+  if (!exists(file))
+    throw new MaskError(
+      `${productId}: the classification mask ${file} the metadata lists is not in the product`,
+    );
+  return file;
 }
 
 /** Every file the metadata lists (band files, SCL, classification mask) that the product holds. */

@@ -23,3 +23,8 @@ export function baselineAtLeast(a: string, b: string): boolean {
 export function hasAddOffsets(baseline: string): boolean {
   return baselineAtLeast(baseline, OFFSET_BASELINE);
 }
+
+/** Whether products of this baseline carry the raster classification mask (MSK_CLASSI_B00.jp2), not GML vectors. */
+export function hasClassificationMask(baseline: string): boolean {
+  return baselineAtLeast(baseline, OFFSET_BASELINE);
+}

@@ -1,14 +1,17 @@
 import type { MaskFlag } from "../../common/mask-flags.js";
 import { MaskError } from "../landsat/landsat-qa.js";
 
-// The L1C cloud mask from baseline 04.00 (QI_DATA/MSK_CLASSI_B00.jp2, 60 m): three Byte bands, each 1 where the
-// pixel is masked: band 1 opaque clouds, band 2 cirrus, band 3 snow and ice. It does not fit the pipeline's
-// single-band lookup as it stands: the mask band must first be packed into one value, e.g. a VRT derived band
-// with PixelFunctionType "sum" over the three bands scaled by 1, 2 and 4 (ComplexSource ScaleRatio). The
-// predicate below reads that packed value. Fill needs no flag here: DN 0 is nodata in every band already.
+// Which packed L1C quality values drop a pixel, in the shared mask vocabulary. The L1C cloud mask from baseline
+// 04.00 (QI_DATA/MSK_CLASSI_B00.jp2, 60 m) has three Byte bands, each 1 where the pixel is masked: band 1 opaque
+// clouds, band 2 cirrus, band 3 snow and ice. The pipeline looks up one value per pixel, so the L1C quality file
+// (sentinel2-l1c-qa-file.ts) packs them, and adds the bands' fill: MSK_CLASSI has no "no data" class, and with a
+// mask band the warp ignores the bands' own nodata, so fill must be in the mask as SCL's class 0 is for L2A.
 
 /** Bit of each MSK_CLASSI band in the packed value (band n -> bit n - 1). */
 export const CLASSIFICATION_MASK_BITS = { opaqueClouds: 0, cirrus: 1, snow: 2 } as const;
+
+/** Added to the packed value by each requested band whose DN is 0 there: any value from 8 on is fill. */
+export const FILL_WEIGHT = 8;
 
 const FLAG_BITS: Partial<Record<MaskFlag, number>> = {
   cloud: CLASSIFICATION_MASK_BITS.opaqueClouds,
@@ -16,7 +19,12 @@ const FLAG_BITS: Partial<Record<MaskFlag, number>> = {
   snow: CLASSIFICATION_MASK_BITS.snow,
 };
 
-/** Whether a packed MSK_CLASSI value (bit 0 opaque clouds, 1 cirrus, 2 snow) marks the pixel to drop. */
+/** Whether a request's flags need MSK_CLASSI at all (fill alone does not). */
+export function needsClassificationMask(flags: readonly MaskFlag[]): boolean {
+  return flags.some((flag) => flag !== "fill");
+}
+
+/** Whether a packed value (bit 0 opaque clouds, 1 cirrus, 2 snow; 8 and up fill) drops the pixel; fill always. */
 export function classificationMaskPredicate(flags: readonly MaskFlag[]): (packed: number) => boolean {
   let bits = 0;
   for (const flag of flags) {
@@ -27,5 +35,5 @@ export function classificationMaskPredicate(flags: readonly MaskFlag[]): (packed
     }
     bits |= 1 << bit;
   }
-  return (packed) => (packed & bits) !== 0;
+  return (packed) => packed >= FILL_WEIGHT || (packed & bits) !== 0;
 }

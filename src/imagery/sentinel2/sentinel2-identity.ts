@@ -10,6 +10,7 @@ const TILE_AREA_M2 = 109_800 * 109_800;
 
 export const sentinel2Identity: SensorIdentity<Sentinel2SceneId> = {
   name: "S2",
+  kind: "optical",
   title: "Sentinel-2",
   idForms: [`${SENTINEL2_ID_EXAMPLE}[.SAFE]`],
   parseId: parseSentinel2SceneId,

@@ -1,20 +1,20 @@
+import { opticalProduct } from "../../common/products.js";
 import type { Sensor, ScenePlan } from "../sensor.js";
-import { MaskError } from "../landsat/landsat-qa.js";
 import { harmoniseToLandsat8 } from "./hls-harmonisation.js";
-import { finestBandFile, presentFiles, sclFile } from "./sentinel2-band-files.js";
+import { finestBandFile, presentFiles } from "./sentinel2-band-files.js";
 import { Sentinel2BandSchema } from "./sentinel2-bands.js";
 import { SENTINEL2_TRUE_COLOUR, sentinel2Description } from "./sentinel2-description.js";
 import { sentinel2Identity } from "./sentinel2-identity.js";
 import { sentinel2ProductSourceAt } from "./sentinel2-product-source.js";
 import { sentinel2BandConversion } from "./sentinel2-products.js";
 import { readSentinel2Metadata } from "./read-sentinel2-metadata.js";
-import { sclMaskPredicate } from "./sentinel2-scl.js";
+import { sentinel2QaMask } from "./sentinel2-qa-mask.js";
 import type { Sentinel2SceneId } from "./sentinel2-scene-id.js";
 import { locateSentinel2Scene, vsizipRoot } from "./sentinel2-storage.js";
 
 // Sentinel-2 L1C and L2A in the worker: a .SAFE folder or its zip (read in place), its MTD and MTD_TL, each band
-// from the finest file the product holds, the baseline 04.00 offsets applied, SCL masking (L2A), and the HLS
-// adjustment to Landsat 8 when asked.
+// from the finest file the product holds, the baseline 04.00 offsets applied, masking (L2A: SCL; L1C: MSK_CLASSI
+// and the bands' fill), and the HLS adjustment to Landsat 8 when asked.
 
 export const sentinel2Sensor: Sensor<Sentinel2SceneId> = {
   ...sentinel2Identity,
@@ -39,7 +39,12 @@ export const sentinel2Sensor: Sensor<Sentinel2SceneId> = {
       const band = Sentinel2BandSchema.parse(name);
       const file = finestBandFile(metadata, band, exists);
       read[band] = file;
-      const conversion = sentinel2BandConversion(metadata, band, request.product, request.reflectanceType);
+      const conversion = sentinel2BandConversion(
+        metadata,
+        band,
+        opticalProduct(request.product),
+        request.reflectanceType,
+      );
       return {
         band,
         source: source.path(file.file),
@@ -47,15 +52,16 @@ export const sentinel2Sensor: Sensor<Sentinel2SceneId> = {
           request.harmonize === true ? harmoniseToLandsat8(conversion, metadata.satellite, band) : conversion,
       };
     });
-    let qaMask: ScenePlan["qaMask"];
-    if (request.mask !== undefined) {
-      if (metadata.level !== "L2A") {
-        throw new MaskError(
-          `${scene.id}: masking is built on the L2A scene classification (SCL); L1C products cannot be masked yet`,
-        );
-      }
-      qaMask = { file: source.path(sclFile(metadata, exists).file), drop: sclMaskPredicate(request.mask) };
-    }
+    const qaMask =
+      request.mask === undefined
+        ? undefined
+        : await sentinel2QaMask(
+            source,
+            metadata,
+            exists,
+            Object.values(read).map((f) => f.file),
+            request.mask,
+          );
     const provenance = {
       bandFiles: read,
       radiometry: {
@@ -71,7 +77,7 @@ export const sentinel2Sensor: Sensor<Sentinel2SceneId> = {
       bands,
       qaMask,
       description: sentinel2Description(metadata, provenance),
-      trueColour: SENTINEL2_TRUE_COLOUR,
+      look: { trueColour: SENTINEL2_TRUE_COLOUR },
     };
   },
 };

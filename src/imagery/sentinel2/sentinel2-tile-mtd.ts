@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { hasAddOffsets } from "./sentinel2-baseline.js";
+import { hasClassificationMask } from "./sentinel2-baseline.js";
 import { SafeRelativePathSchema, type Sentinel2Metadata } from "./sentinel2-metadata-schema.js";
 import { XmlElement } from "./xml-element.js";
 import { angleText, timeText } from "./xml-text.js";
@@ -23,7 +23,7 @@ export function readTileMtd(text: string, file: string, baseline: string): Senti
   const root = XmlElement.parse(text, file);
   const tileId = /_T(\d{2}[A-Z]{3})_/.exec(root.get("General_Info/TILE_ID").value(TILE_ID))![1]!;
   const sun = root.get("Geometric_Info/Tile_Angles/Mean_Sun_Angle");
-  const classificationMaskFile = hasAddOffsets(baseline) ? classificationMask(root) : undefined;
+  const classificationMaskFile = hasClassificationMask(baseline) ? classificationMask(root) : undefined;
   return {
     tileId,
     tileSensingTime: root.get("General_Info/SENSING_TIME").value(timeText),

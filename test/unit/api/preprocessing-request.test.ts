@@ -145,3 +145,64 @@ describe("output size limits (MIN_RESOLUTION, MAX_OUTPUT_PIXELS)", () => {
     expect(fieldsOf({ ...scene, resolution: 1, clip: [-75, 45, -74.99, 45.01] })).toEqual([]);
   });
 });
+
+describe("RADARSAT-2 scenes and the radar options", () => {
+  const RS2 = "RS2_OK76385_PK678063_DK606752_W2_20150822_232326_HH_HV_SGF";
+
+  it("accepts a RADARSAT-2 product name beside a Landsat scene, with the radar options", () => {
+    const body = {
+      imagery_list: [RS2, SCENE],
+      calibration: "gamma0",
+      filter: "lee",
+      filter_window: 9,
+      units: "amp",
+      product: "toa",
+    };
+    expect(schema.parse(body)).toMatchObject(body);
+  });
+
+  it("refuses the radar options for a job without a radar scene, naming each field", () => {
+    expect(
+      fieldsOf({
+        imagery_list: [SCENE],
+        calibration: "sigma0",
+        filter: "gamma",
+        filter_window: 5,
+        units: "dB",
+      }),
+    ).toEqual([
+      "calibration: applies to radar scenes (RADARSAT-2), and the job has none",
+      "filter: applies to radar scenes (RADARSAT-2), and the job has none",
+      "filter_window: applies to radar scenes (RADARSAT-2), and the job has none",
+      "units: applies to radar scenes (RADARSAT-2), and the job has none",
+    ]);
+  });
+
+  it("refuses an optical product for a job of radar scenes only", () => {
+    expect(fieldsOf({ imagery_list: [RS2], product: "sr" })).toEqual([
+      "product: applies to optical scenes (a radar scene's is its calibration), and the job has none",
+    ]);
+  });
+
+  it.each([
+    [{ filter_window: 4 }, "filter_window: must be odd (the window is centred on its pixel)"],
+    [{ filter_window: 1 }, "filter_window: must be at least 3 pixels"],
+    [{ filter_window: 27 }, "filter_window: must be at most 25 pixels"],
+    [{ filter: "none", filter_window: 5 }, "filter_window: needs a speckle filter"],
+    [{ units: "db" }, 'units: Invalid option: expected one of "pow"|"amp"|"dB"'],
+    [{ calibration: "sigma1" }, 'calibration: Invalid option: expected one of "sigma0"|"beta0"|"gamma0"'],
+    [{ bands: { RS2: ["HH", "CH"] } }, 'bands.RS2[1]: Invalid option: expected one of "HH"|"HV"|"VV"|"VH"'],
+  ])("refuses %j", (fields, message) => {
+    expect(fieldsOf({ imagery_list: [RS2], ...fields })).toEqual([message]);
+  });
+
+  it.each([
+    ["RS2_OK76385_PK678063_DK606752_W2_20150822_232326_HH_XX_SGF", /polarisation/],
+    ["RS2_OK76385_PK678063_DK606752_W2_20151322_232326_HH_SGF", /date/],
+    ["RS2_OK76385_PK678063_DK606752_W2_20150822_232326_HH_GRD", /product type/],
+  ])("refuses the malformed RADARSAT-2 name %s, saying what is wrong", (id, why) => {
+    const [issue] = fieldsOf({ imagery_list: [id] });
+    expect(issue).toMatch(/^imagery_list\[0\]: /);
+    expect(issue).toMatch(why);
+  });
+});

@@ -57,7 +57,23 @@ describe("loadConfig", () => {
       maxConcurrentJobs: os.availableParallelism(),
     });
     expect(config.params["S2"]).toMatchObject({ bands: ["B02", "B03", "B04", "B05", "B8A", "B11", "B12"] });
-    expect(config.params["RS2"]).toEqual({ filter: "gamma", modes: ["W2"] });
+    // The seed's RS2 block (filter, modes) with every other key at its default.
+    expect(config.sensors.RS2).toEqual({
+      bands: ["HH", "HV", "VV", "VH"],
+      product: "sigma0",
+      resampClip: true,
+      radar: { calibration: "sigma0", filter: "gamma", window: 7, units: "dB", modes: ["W2"] },
+    });
+  });
+
+  it.each([
+    ["PARAMS: { RS2: { filter: median } }", "PARAMS.RS2.filter"],
+    ["PARAMS: { RS2: { window: 6 } }", "PARAMS.RS2.window"],
+    ["PARAMS: { RS2: { units: db } }", "PARAMS.RS2.units"],
+    ["PARAMS: { RS2: { bands: [HH, CH] } }", "PARAMS.RS2.bands[1]"],
+    ["PARAMS: { RS2: { modes: [] } }", "PARAMS.RS2.modes"],
+  ])("refuses a bad RADARSAT-2 block (%s), naming the key", (params, key) => {
+    expect(() => loadConfig(writeConfig(`${withoutKey("PARAMS")}\n${params}\n`), {})).toThrow(key);
   });
 
   it("returns a deeply frozen object", () => {

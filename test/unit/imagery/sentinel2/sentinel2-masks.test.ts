@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { MaskError } from "../../../../src/imagery/landsat/landsat-qa.js";
-import { classificationMaskPredicate } from "../../../../src/imagery/sentinel2/sentinel2-classification-mask.js";
+import {
+  classificationMaskPredicate,
+  FILL_WEIGHT,
+  needsClassificationMask,
+} from "../../../../src/imagery/sentinel2/sentinel2-classification-mask.js";
 import { SCL_CLASSES, sclMaskPredicate } from "../../../../src/imagery/sentinel2/sentinel2-scl.js";
 
-// Which SCL classes (L2A) and which packed MSK_CLASSI bits (L1C) each mask flag drops.
+// Which SCL classes (L2A) and which packed MSK_CLASSI values (L1C) each mask flag drops.
 
 const dropped = (drop: (value: number) => boolean): number[] =>
   Object.keys(SCL_CLASSES)
@@ -40,7 +44,7 @@ describe("sclMaskPredicate", () => {
   });
 });
 
-describe("classificationMaskPredicate (L1C MSK_CLASSI packed as bit 0 opaque clouds, 1 cirrus, 2 snow)", () => {
+describe("classificationMaskPredicate (L1C: MSK_CLASSI packed as bit 0 opaque clouds, 1 cirrus, 2 snow; 8 up fill)", () => {
   it.each([
     [["cloud"], [1, 3, 5, 7]],
     [["cirrus"], [2, 3, 6, 7]],
@@ -50,13 +54,29 @@ describe("classificationMaskPredicate (L1C MSK_CLASSI packed as bit 0 opaque clo
       [1, 2, 3, 5, 6, 7],
     ],
     [["fill"], []],
-  ] as const)("%j drops packed values %j", (flags, values) => {
+    [[], []],
+  ] as const)("%j drops packed classes %j", (flags, values) => {
     const drop = classificationMaskPredicate(flags);
     expect([0, 1, 2, 3, 4, 5, 6, 7].filter((v) => drop(v))).toEqual(values);
+  });
+
+  it("always drops fill: one band's DN 0 or several, with or without classes", () => {
+    for (const flags of [[], ["fill"], ["snow"]] as const) {
+      const drop = classificationMaskPredicate(flags);
+      for (const packed of [FILL_WEIGHT, FILL_WEIGHT + 1, FILL_WEIGHT + 6, 3 * FILL_WEIGHT + 7]) {
+        expect(drop(packed)).toBe(true);
+      }
+    }
   });
 
   it.each(["cloud_shadow", "water", "dilated_cloud"] as const)("refuses %s", (flag) => {
     expect(() => classificationMaskPredicate([flag])).toThrow(MaskError);
     expect(() => classificationMaskPredicate([flag])).toThrow(`(MSK_CLASSI) has no ${flag} flag`);
+  });
+
+  it("needs MSK_CLASSI for any flag but fill", () => {
+    expect(needsClassificationMask([])).toBe(false);
+    expect(needsClassificationMask(["fill"])).toBe(false);
+    expect(needsClassificationMask(["fill", "cirrus"])).toBe(true);
   });
 });

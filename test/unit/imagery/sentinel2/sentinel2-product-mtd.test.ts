@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ProductError } from "../../../../src/imagery/landsat/landsat-products.js";
 import { MaskError } from "../../../../src/imagery/landsat/landsat-qa.js";
-import { finestBandFile, sclFile } from "../../../../src/imagery/sentinel2/sentinel2-band-files.js";
+import {
+  classificationMaskFile,
+  finestBandFile,
+  sclFile,
+} from "../../../../src/imagery/sentinel2/sentinel2-band-files.js";
 import { Sentinel2MetadataError } from "../../../../src/imagery/sentinel2/sentinel2-metadata-error.js";
 import { readProductMtd } from "../../../../src/imagery/sentinel2/sentinel2-product-mtd.js";
 
@@ -152,7 +156,7 @@ describe("readProductMtd on an L1C product", () => {
   });
 });
 
-describe("choosing band and SCL files", () => {
+describe("choosing band, SCL and classification mask files", () => {
   const files = (band: string, ...resolutions: (10 | 20 | 60)[]) =>
     resolutions.map((resolution) => ({ file: `R${resolution}m/${band}_${resolution}m.jp2`, resolution }));
   const metadata = {
@@ -181,5 +185,24 @@ describe("choosing band and SCL files", () => {
     expect(sclFile(metadata, (f) => f.includes("60m"))).toMatchObject({ resolution: 60 });
     expect(() => sclFile({ ...metadata, level: "L1C" }, () => true)).toThrow(MaskError);
     expect(() => sclFile({ ...metadata, sclFiles: [] }, () => true)).toThrow(/lists no scene classification/);
+  });
+
+  it("takes L1C's MSK_CLASSI from baseline 04.00; before it, says there is no raster classification mask", () => {
+    const l1c = {
+      productId: "P",
+      processingBaseline: "04.00",
+      classificationMaskFile: "GRANULE/G/QI_DATA/MSK_CLASSI_B00.jp2",
+    };
+    expect(classificationMaskFile(l1c, () => true)).toBe("GRANULE/G/QI_DATA/MSK_CLASSI_B00.jp2");
+    expect(() => classificationMaskFile(l1c, () => false)).toThrow(
+      "P: the classification mask GRANULE/G/QI_DATA/MSK_CLASSI_B00.jp2 the metadata lists is not in the product",
+    );
+    const unlisted = { productId: "P", processingBaseline: "05.09" };
+    expect(() => classificationMaskFile(unlisted, () => true)).toThrow("P: MTD_TL.xml lists no MSK_CLASSI");
+    const old = { productId: "P", processingBaseline: "03.01" };
+    expect(() => classificationMaskFile(old, () => true)).toThrow(MaskError);
+    expect(() => classificationMaskFile(old, () => true)).toThrow(
+      /P: processing baseline 03.01 has no raster classification mask .*MSK_CLOUDS_B00.gml\), so only fill can be masked/,
+    );
   });
 });

@@ -1,0 +1,327 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { Ajv } from "ajv";
+import gdal from "gdal-async";
+import { v7 as uuidv7 } from "uuid";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../../src/config/load-config.js";
+import { buildJobSpec } from "../../../src/jobs/build-job-spec.js";
+import type { JobRequest } from "../../../src/jobs/job-spec.js";
+import { JobStore } from "../../../src/jobs/job-store.js";
+import type { StatusDocument } from "../../../src/jobs/status-document.js";
+import { createAccepted } from "../../../src/jobs/transitions.js";
+import { createLogger } from "../../../src/logging/create-logger.js";
+import { runJob } from "../../../src/worker/run-job.js";
+import { expectOneGrid } from "../../helpers/one-grid.js";
+import { SCENES } from "../../helpers/paths.js";
+import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
+import {
+  writeSyntheticRadarsat2,
+  zipRadarsat2Product,
+  type SyntheticRadarsat2,
+} from "../../helpers/synthetic-radarsat2.js";
+
+// RADARSAT-2 through the whole worker, on synthetic products with known DNs, LUTs and RPC model over the SRTM
+// fixture tiles: calibrated, filtered, terrain-corrected backscatter on the job grid, its units, STAC Item and
+// quicklook; beam modes skipped; broken products failing alone; a mixed job with Landsat on one grid.
+
+const logger = createLogger({ name: "test-worker", consoleLevel: "fatal" });
+const SAR_SCHEMA = path.resolve(
+  import.meta.dirname,
+  "../../../../shared/fixtures/stac-schemas/extensions/sar/v1.3.0/schema.json",
+);
+
+async function run(
+  sandbox: Sandbox,
+  request: Partial<JobRequest> & { imagery_list: string[] },
+): Promise<{ status: StatusDocument; log: string; out: string; jobId: string }> {
+  const config = loadConfig(sandbox.configPath, {});
+  const store = new JobStore(config.workingDir);
+  const jobId = uuidv7();
+  const now = new Date();
+  const full = { resolution: 100, cores: 2, delete_intermediate: false, ...request };
+  await store.create(
+    buildJobSpec(jobId, full, "tester", config, now),
+    createAccepted(jobId, full.imagery_list, now),
+  );
+  await runJob(store.jobDir(jobId), { logger });
+  return {
+    jobId,
+    status: await store.readStatus(jobId),
+    log: await store.readLog(jobId),
+    out: path.join(sandbox.storage, "agricarta", "preprocessing", jobId, "output"),
+  };
+}
+
+function readBand(file: string): {
+  values: Float64Array;
+  nodata: number | null;
+  transform: number[];
+  size: { x: number; y: number };
+} {
+  const ds = gdal.open(file);
+  try {
+    const band = ds.bands.get(1);
+    const { x, y } = ds.rasterSize;
+    return {
+      values: Float64Array.from(band.pixels.read(0, 0, x, y) as ArrayLike<number>),
+      nodata: band.noDataValue,
+      transform: ds.geoTransform!,
+      size: { x, y },
+    };
+  } finally {
+    ds.close();
+  }
+}
+
+const productsDir = (sandbox: Sandbox): string =>
+  path.join(sandbox.storage, "rs2-products", "2015", "08", "22");
+
+describe("a RADARSAT-2 SGF product (HH, HV) through the worker", () => {
+  let sandbox: Sandbox;
+  let product: SyntheticRadarsat2;
+  let dB: Awaited<ReturnType<typeof run>>;
+  let pow: Awaited<ReturnType<typeof run>>;
+  beforeAll(async () => {
+    sandbox = await createSandbox({ scenes: [], copy: ["required_datasets"] });
+    product = await writeSyntheticRadarsat2(productsDir(sandbox), { looks: { range: 2, azimuth: 2 } });
+    dB = await run(sandbox, { imagery_list: [product.id] });
+    pow = await run(sandbox, { imagery_list: [product.id], units: "pow" });
+  }, 120_000);
+  afterAll(() => sandbox.remove());
+
+  it("publishes dB backscatter per polarisation, a quicklook, metadata and a STAC Item", async () => {
+    expect(dB.status.status, JSON.stringify(dB.status.scenes)).toBe("successful");
+    const dir = path.join(dB.out, "preprocess", product.id);
+    const files = (await fs.readdir(dir)).sort();
+    expect(files).toEqual(
+      [
+        `${product.id}_HH_sigma0_db.tif`,
+        `${product.id}_HV_sigma0_db.tif`,
+        `${product.id}_quicklook.png`,
+        `${product.id}_stack.vrt`,
+      ].sort(),
+    );
+    expect(dB.log).toContain(`Image: ${product.id} PREPROCESSED`);
+  });
+
+  it("writes dB as 10 log10 of the linear power, nodata outside the footprint", () => {
+    for (const pol of ["HH", "HV"]) {
+      const decibels = readBand(
+        path.join(dB.out, "preprocess", product.id, `${product.id}_${pol}_sigma0_db.tif`),
+      );
+      const power = readBand(
+        path.join(pow.out, "preprocess", product.id, `${product.id}_${pol}_sigma0_pow.tif`),
+      );
+      expect(decibels.transform).toEqual(power.transform);
+      let valid = 0;
+      for (let i = 0; i < power.values.length; i++) {
+        if (power.values[i] === power.nodata) {
+          expect(decibels.values[i]).toBe(decibels.nodata);
+          continue;
+        }
+        valid++;
+        expect(decibels.values[i]).toBeCloseTo(10 * Math.log10(power.values[i]!), 4);
+      }
+      expect(valid).toBeGreaterThan(power.values.length / 3);
+      // The footprint is a lat/lon rectangle: in Albers its corners are nodata.
+      expect(power.values[0]).toBe(power.nodata);
+      expect(power.values[power.values.length - 1]).toBe(power.nodata);
+    }
+  });
+
+  it("describes the scene with the sar extension, valid against its schema", async () => {
+    const item = JSON.parse(
+      await fs.readFile(path.join(dB.out, "metadata", `${product.id}.stac.json`), "utf8"),
+    ) as { properties: Record<string, unknown>; stac_extensions: string[] };
+    expect(item.properties).toMatchObject({
+      platform: "radarsat-2",
+      "sar:instrument_mode": "W2",
+      "sar:frequency_band": "C",
+      "sar:center_frequency": 5.405,
+      "sar:polarizations": ["HH", "HV"],
+      "sar:product_type": "SGF",
+      "sar:looks_range": 2,
+      "sar:looks_azimuth": 2,
+    });
+    const provenance = item.properties["agricarta:provenance"] as Record<string, unknown>;
+    expect(provenance).toMatchObject({
+      calibration: "sigma0",
+      units: "dB",
+      speckleFilter: { kind: "gamma", window: 7, looks: 4 },
+      geolocation: "rpc",
+      terrainCorrection: { dem: "SRTM", tiles: ["N50E008", "N50E009"], missingTiles: [] },
+    });
+    const ajv = new Ajv({ strict: false });
+    const validate = ajv.compile(JSON.parse(await fs.readFile(SAR_SCHEMA, "utf8")) as object);
+    expect(validate(item), JSON.stringify(validate.errors)).toBe(true);
+  });
+});
+
+/** Heights of the SRTM fixture tiles, bilinear between samples as GDAL's RPC transformer reads them. */
+function srtmHeight(srtmDir: string): (lat: number, lon: number) => number {
+  const tiles = new Map<string, { values: Int16Array; size: number }>();
+  return (lat, lon) => {
+    const name = `N${Math.floor(lat)}E${String(Math.floor(lon)).padStart(3, "0")}`;
+    let tile = tiles.get(name);
+    if (tile === undefined) {
+      const ds = gdal.open(path.join(srtmDir, `${name}.hgt`));
+      const size = ds.rasterSize.x;
+      tile = { values: ds.bands.get(1).pixels.read(0, 0, size, size, new Int16Array(size * size)), size };
+      ds.close();
+      tiles.set(name, tile);
+    }
+    const step = 1 / (tile.size - 1);
+    const x = (lon - Math.floor(lon)) / step;
+    const y = (Math.floor(lat) + 1 - lat) / step;
+    const [x0, y0] = [Math.floor(x), Math.floor(y)];
+    const at = (i: number, j: number): number => tile.values[j * tile.size + i]!;
+    const [fx, fy] = [x - x0, y - y0];
+    return (
+      at(x0, y0) * (1 - fx) * (1 - fy) +
+      at(x0 + 1, y0) * fx * (1 - fy) +
+      at(x0, y0 + 1) * (1 - fx) * fy +
+      at(x0 + 1, y0 + 1) * fx * fy
+    );
+  };
+}
+
+describe("RADARSAT-2 terrain correction in a job", () => {
+  let sandbox: Sandbox;
+  let product: SyntheticRadarsat2;
+  let job: Awaited<ReturnType<typeof run>>;
+  beforeAll(async () => {
+    sandbox = await createSandbox({ scenes: [], copy: ["required_datasets"] });
+    product = await writeSyntheticRadarsat2(productsDir(sandbox), { polarisations: ["HH"] });
+    job = await run(sandbox, {
+      imagery_list: [product.id],
+      filter: "none",
+      units: "pow",
+      resampling: "near",
+    });
+  }, 120_000);
+  afterAll(() => sandbox.remove());
+
+  it("puts each output pixel where the RPC model sees the ground at its SRTM height above the geoid", () => {
+    expect(job.status.status, JSON.stringify(job.status.scenes)).toBe("successful");
+    const out = readBand(path.join(job.out, "preprocess", product.id, `${product.id}_HH_sigma0_pow.tif`));
+    const albers = gdal.SpatialReference.fromUserInput(loadConfig(sandbox.configPath, {}).projection);
+    const lonLat = gdal.SpatialReference.fromProj4("+proj=longlat +datum=WGS84 +no_defs");
+    const toLonLat = new gdal.CoordinateTransformation(albers, lonLat);
+    // The geoid's height over the footprint (EGM96): it varies by under a metre there, 0.01 of a sample.
+    const geoid =
+      new gdal.CoordinateTransformation(
+        gdal.SpatialReference.fromUserInput("EPSG:4326+5773"),
+        gdal.SpatialReference.fromUserInput("EPSG:4979"),
+      ).transformPoint(50.4, 8.65, 0).z ?? NaN;
+    expect(geoid).toBeGreaterThan(47);
+    expect(geoid).toBeLessThan(50);
+    const height = srtmHeight(path.join(sandbox.storage, "required_datasets", "dem", "SRTM41"));
+    const calibrated = product.calibrated("HH", "sigma0");
+    const [x0, w, , y0, , h] = out.transform as [number, number, number, number, number, number];
+    let checked = 0;
+    let shifted = 0;
+    for (let row = 2; row < out.size.y - 2; row += 7) {
+      for (let col = 2; col < out.size.x - 2; col += 7) {
+        const value = out.values[row * out.size.x + col]!;
+        if (value === out.nodata) continue;
+        const ground = toLonLat.transformPoint(x0 + (col + 0.5) * w, y0 + (row + 0.5) * h);
+        const terrain = height(ground.y, ground.x) + geoid;
+        const at = product.geometry.toImage(ground.y, ground.x, terrain);
+        const flat = product.geometry.toImage(ground.y, ground.x, 0);
+        // Too near a source pixel's edge to say which one nearest-neighbour takes.
+        const near = (v: number): boolean => Math.abs((v % 1) - 0.5) < 0.1;
+        if (near(at.line) || near(at.pixel)) continue;
+        const [line, pixel] = [Math.round(at.line), Math.round(at.pixel)];
+        if (line < 0 || line >= product.lines || pixel < 0 || pixel >= product.samples) continue;
+        expect(value / calibrated[line * product.samples + pixel]!).toBeCloseTo(1, 5);
+        checked++;
+        if (Math.round(flat.pixel) !== pixel) shifted++;
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+    // The terrain (about 100 to 600 m here, one sample per 100 m) moves most pixels off where flat ground would be.
+    expect(shifted).toBeGreaterThan(checked / 2);
+  });
+
+  it("records the filter as none, the units as pow, and the DEM tiles used", async () => {
+    const metadata = JSON.parse(
+      await fs.readFile(path.join(job.out, "metadata", `${product.id}.json`), "utf8"),
+    ) as { provenance: Record<string, unknown>; bands: { file: string; units: string }[] };
+    expect(metadata.provenance).toMatchObject({
+      speckleFilter: null,
+      units: "pow",
+      terrainCorrection: { tiles: ["N50E008", "N50E009"] },
+    });
+    expect(metadata.bands.map((b) => b.file)).toEqual([
+      path.join("preprocess", product.id, `${product.id}_HH_sigma0_pow.tif`),
+    ]);
+  });
+});
+
+describe("RADARSAT-2 products a job leaves out or cannot read", () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await createSandbox({
+      scenes: [SCENES.l2],
+      copy: ["required_datasets"],
+      configLines: ["PARAMS: { LC8: { bands: [B4], product: sr }, RS2: { modes: [W2, S3] } }"],
+    });
+  });
+  afterAll(() => sandbox.remove());
+
+  it("skips a product of a beam mode outside PARAMS.RS2.modes, saying why", async () => {
+    const product = await writeSyntheticRadarsat2(productsDir(sandbox), { beamMode: "F1" });
+    const job = await run(sandbox, { imagery_list: [product.id] });
+    expect(job.status.scenes[0]).toMatchObject({
+      status: "skipped",
+      message: "Skipped: beam mode F1 is not among PARAMS.RS2.modes (W2, S3)",
+    });
+    expect(job.log).toContain(`Image: ${product.id} SKIPPED: beam mode F1`);
+  });
+
+  it("fails each broken product alone, naming the file, and publishes the rest", async () => {
+    const dir = productsDir(sandbox);
+    const good = await writeSyntheticRadarsat2(dir, { time: "2015-08-22T10:00:00Z" });
+    const noXml = await writeSyntheticRadarsat2(dir, { time: "2015-08-22T10:00:01Z" });
+    await fs.rm(noXml.productXml);
+    const badLut = await writeSyntheticRadarsat2(dir, { time: "2015-08-22T10:00:02Z" });
+    await fs.writeFile(
+      path.join(badLut.dir, "lutSigma.xml"),
+      "<lut><offset>0</offset><gains>1 x</gains></lut>",
+    );
+    const noHv = await writeSyntheticRadarsat2(dir, { time: "2015-08-22T10:00:03Z" });
+    await fs.rm(path.join(noHv.dir, "imagery_HV.tif"));
+    const slc = await writeSyntheticRadarsat2(dir, { time: "2015-08-22T10:00:04Z", productType: "SLC" });
+    const job = await run(sandbox, {
+      imagery_list: [good.id, noXml.id, badLut.id, noHv.id, slc.id],
+    });
+    expect(job.status.status).toBe("failed");
+    const [ok, ...broken] = job.status.scenes;
+    expect(ok!.status).toBe("successful");
+    expect(broken.map((s) => s.status)).toEqual(["failed", "failed", "failed", "failed"]);
+    expect(broken[0]!.message).toMatch(/product\.xml not found/);
+    expect(broken[1]!.message).toMatch(/lutSigma\.xml: <.*gains> value 2 of 2 is not a number: "x"/);
+    expect(broken[2]!.message).toMatch(/imagery_HV\.tif/);
+    expect(broken[3]!.message).toMatch(/SLC .*not supported/);
+    // Nothing of a failed scene is published.
+    const published = await fs.readdir(path.join(job.out, "preprocess"));
+    expect(published).toEqual([good.id]);
+  }, 120_000);
+
+  it("reads a zipped product in place and puts it on one grid with a Landsat scene", async () => {
+    const dir = productsDir(sandbox);
+    const product = await writeSyntheticRadarsat2(dir, { time: "2015-08-22T11:00:00Z" });
+    await zipRadarsat2Product(product.dir, `${product.dir}.zip`);
+    await fs.rm(product.dir, { recursive: true });
+    const job = await run(sandbox, { imagery_list: [product.id, SCENES.l2.id] });
+    expect(job.status.status, JSON.stringify(job.status.scenes)).toBe("successful");
+    expectOneGrid(
+      [
+        path.join(job.out, "preprocess", product.id, `${product.id}_HH_sigma0_db.tif`),
+        path.join(job.out, "preprocess", SCENES.l2.id, `${SCENES.l2.id}_B4_sr.tif`),
+      ],
+      100,
+    );
+  }, 120_000);
+});
