@@ -1,11 +1,12 @@
-// One RADARSAT-2 product through the sensor's plan and the pipeline, as the worker runs it, with the wall and CPU
-// time of each stage; used by bench-sar.mjs as a process of its own.
-//   node scripts/bench-sar-scene.mjs <pipeline|calibrate> <product dir> <SRTM dir> <work dir> <resolution> <threads> <report.json>
-// pipeline: HH and HV to sigma0 in dB, Gamma-MAP 7 x 7, terrain corrected, as COGs in <work dir>/output; the DEM the
-// plan writes stays in <work dir>/scratch for the gdalwarp baseline. calibrate: the same plan with no filter, and
-// only its prepare steps (calibration alone), so that the filter's share is the difference.
-// The stages are timed by wrapping gdal-async's warpAsync and translateAsync (the pipeline calls them through the
-// module's one object) and each band's prepare step; process.cpuUsage() counts every thread of the process.
+// One RADARSAT-2 product through the sensor's plan and the pipeline, as the worker runs it, with the wall and
+// CPU time of each stage; used by bench-sar.mjs as a process of its own.
+//   node scripts/bench-sar-scene.mjs <pipeline|calibrate> <product dir> <SRTM dir> <work dir> <resolution>
+//     <threads> <report.json>
+// pipeline: HH and HV to sigma0 in dB, Gamma-MAP 7 x 7, terrain corrected, as COGs in <work dir>/output; the
+// DEM the plan writes stays in <work dir>/scratch for the gdalwarp baseline. calibrate: the same plan without
+// a filter, and only its prepare steps (calibration alone), so that the filter's share is the difference.
+// The stages are timed by wrapping gdal-async's warpAsync and translateAsync (the pipeline calls them through
+// the module's one object) and each band's prepare step; process.cpuUsage() counts all the process's threads.
 import fs from "node:fs/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";

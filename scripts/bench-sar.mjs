@@ -1,14 +1,17 @@
-// Benchmark: a full-size RADARSAT-2 wide-beam SGF product through the pipeline against gdalwarp -rpc, in one run.
-//   npm run bench:sar      (builds first; the product is generated once into .cache/bench/)
-//   BENCH_SAR_SIZE=3000x3500 npm run bench:sar      (samples x lines: a quicker run; default 12000x14000)
-// The product is synthetic: product.xml, LUTs and an RPC model as the tests' (scripts/synthetic-radarsat2-product.mjs)
-// over a W2-sized footprint at 12.5 m spacing centred on the SRTM fixture tiles (N50E008, N50E009; the other tiles
-// it reaches are missing, as at a coast, and flat there), with HH and HV as UInt16 strips. It times (a) the
-// pipeline making sigma0 dB COGs of both (calibration and Gamma-MAP 7 x 7 in the product's geometry, warp over
-// the plan's ellipsoidal DEM, dB, COG with overviews), stage by stage, (b) the same plan with no filter,
-// calibrating only, which splits calibration from filtering, and (c) gdalwarp -rpc of GDAL's calibrated
-// subdataset (RADARSAT_2_CALIB:SIGMA0, both polarisations) to GeoTIFF over the same DEM, grid and threads. Each
-// is a process of its own; the kernel accounts its wall, CPU and peak RSS.
+// Benchmark: a full-size RADARSAT-2 wide-beam SGF product through the pipeline against gdalwarp -rpc, in one
+// run.
+//   npm run bench:sar                  (builds first; the product is generated once into .cache/bench/)
+//   BENCH_SAR_SIZE=3000x3500 ...       samples x lines, for a quicker run (default 12000x14000)
+//   BENCH_SRTM_DIR=...                 where N50E008.hgt and N50E009.hgt are (default ../shared/fixtures/...)
+// The product is synthetic: product.xml, LUTs and an RPC model as the tests' (from
+// synthetic-radarsat2-product.mjs), over a W2-sized footprint at 12.5 m spacing centred where the two SRTM
+// tiles meet (the other tiles it reaches are missing, as at a coast, and taken as flat), with HH and HV as
+// UInt16 strips. It times (a) the pipeline making sigma0 dB COGs of both (calibration and Gamma-MAP 7 x 7 in
+// the product's geometry, a warp over the plan's ellipsoidal DEM, dB, COG with overviews), stage by stage,
+// (b) the same plan without a filter, its prepare steps only, which splits calibration from filtering, and
+// (c) gdalwarp -rpc of GDAL's calibrated subdataset (RADARSAT_2_CALIB:SIGMA0, both polarisations) to GeoTIFF
+// over the same DEM, grid and threads. Each is a process of its own; the kernel accounts its wall, CPU and
+// peak RSS.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -46,11 +49,14 @@ const SRTM_DIR = path.resolve(
 const productDir = path.join(cache, `rs2-${SAMPLES}x${LINES}`, PRODUCT);
 const run = path.join(cache, "rs2-run");
 
-if (!(SAMPLES >= 16 && LINES >= 16)) throw new Error(`BENCH_SAR_SIZE: samples x lines, e.g. 3000x3500`);
-if (!fs.existsSync(path.join(SRTM_DIR, "N50E008.hgt"))) {
-  console.error(
-    `bench sar: no SRTM tiles (N50E008.hgt, N50E009.hgt) in ${SRTM_DIR}. They are not in the repository: set ` +
-      "BENCH_SRTM_DIR to a folder holding them (the shared fixtures' storage/required_datasets/dem/SRTM41).",
+if (![SAMPLES, LINES].every((n) => Number.isInteger(n) && n >= 16))
+  throw new Error(`BENCH_SAR_SIZE=${process.env.BENCH_SAR_SIZE}: samples x lines, e.g. 3000x3500`);
+if (!["N50E008", "N50E009"].every((tile) => fs.existsSync(path.join(SRTM_DIR, `${tile}.hgt`)))) {
+  // Written at once: process.exit does not wait for a piped stderr.
+  fs.writeSync(
+    2,
+    `bench sar: no SRTM tiles (N50E008.hgt, N50E009.hgt) in ${SRTM_DIR}. They are not in the repository: ` +
+      "set BENCH_SRTM_DIR to a folder holding them (the shared fixtures' storage/required_datasets/dem/SRTM41).\n",
   );
   process.exit(1);
 }
@@ -73,9 +79,9 @@ const pipeline = scene("pipeline");
 const calibrate = scene("calibrate");
 const baselineFile = path.join(run, "baseline.tif");
 const baseline = measure(`gdalwarp -rpc baseline @ ${RESOLUTION} m`, "gdalwarp", [
-  ...["-q", "-overwrite", "-t_srs", BENCH_PROJECTION, "-tr", String(RESOLUTION), String(RESOLUTION), "-tap"],
-  ...["-r", "bilinear", "-dstnodata", String(FLOAT32_NODATA), "-multi", "-wo", `NUM_THREADS=${THREADS}`, "-of", "GTiff"],
-  ...pipeline.transformer,
+  ...["-q", "-overwrite", "-of", "GTiff", "-t_srs", BENCH_PROJECTION, "-tap", "-r", "bilinear"],
+  ...["-tr", String(RESOLUTION), String(RESOLUTION), "-dstnodata", String(FLOAT32_NODATA)],
+  ...["-multi", "-wo", `NUM_THREADS=${THREADS}`, ...pipeline.transformer],
   `RADARSAT_2_CALIB:SIGMA0:${path.join(productDir, "product.xml")}`,
   baselineFile,
 ]);
@@ -102,7 +108,7 @@ const likeForLike = ["calibrate", "warp (RPC + DEM)"].map(
   (name) => stage(calibrate, name) ?? stage(pipeline, name),
 );
 console.log(
-  `ratio (calibrate alone + warp) / baseline, the same work: ` +
+  `ratio (calibrate alone + warp) / baseline, the steps gdalwarp takes: ` +
     `wall ${ratio(likeForLike[0].wall + likeForLike[1].wall, baseline.wall)}, ` +
     `cpu ${ratio(likeForLike[0].cpu + likeForLike[1].cpu, baseline.cpu)}`,
 );
@@ -166,11 +172,13 @@ function sizeOf(file) {
 }
 
 /**
- * The product folder, once per size: product.xml, the LUTs and per polarisation a UInt16 image in strips, as MDA
- * delivers SGF. Drawing gamma speckle for every pixel in JavaScript would take minutes, so each polarisation
- * repeats its own 1021 x 1031 tile of seeded 4-look gamma speckle (sizes prime to the fields, so no two fields
- * see the same speckle) over fields of 40 x 40 px at -16 to -5 dB (cross-pol 6 to 10 dB lower, a few built-up
- * fields at -1 dB), a winding river at -22 dB, and sigma0 falling by 3 dB from near to far range.
+ * The product folder, once per size: product.xml, the LUTs and per polarisation a UInt16 image in strips, as
+ * MDA delivers SGF. Drawing gamma speckle for each of 336 M pixels in JavaScript would take minutes, so
+ * each polarisation repeats its own 1021 x 1031 tile of seeded 4-look gamma speckle (prime sizes, shifted 7
+ * samples a line, so the repeats do not line up with the fields) over fields of 40 x 40 px at -16 to -5 dB
+ * (cross-pol 6 to 10 dB lower, one field in 29 built up at -1 dB), a winding river 24 px wide at -22 dB, and
+ * sigma0 falling by 3 dB from near to far range. DN = sqrt(sigma0 x speckle x gain - offset), as the sigma
+ * LUT has it.
  */
 function generateProduct() {
   const done = path.join(productDir, ".complete");
@@ -214,15 +222,9 @@ function generateProduct() {
     const speckle = Float64Array.from({ length: tileWidth * tileHeight }, () =>
       gamma(LOOKS.range * LOOKS.azimuth, random),
     );
-    const dataset = gdal.open(
-      path.join(productDir, `imagery_${pol}.tif`),
-      "w",
-      "GTiff",
-      SAMPLES,
-      LINES,
-      1,
-      gdal.GDT_UInt16,
-    );
+    const file = path.join(productDir, `imagery_${pol}.tif`);
+    // In strips, uncompressed, as MDA writes them.
+    const dataset = gdal.open(file, "w", "GTiff", SAMPLES, LINES, 1, gdal.GDT_UInt16);
     const band = dataset.bands.get(1);
     const STRIPE = 256;
     const dn = new Uint16Array(SAMPLES * STRIPE);
@@ -250,7 +252,7 @@ function generateProduct() {
   fs.writeFileSync(done, new Date().toISOString());
 }
 
-/** Each field's sigma0 (linear) along a row of fields, from a hash of its position: co-pol, or cross-pol lower. */
+/** The sigma0 (linear) of each field along a row of fields, from a hash of where it is; cross-pol lower. */
 function fieldLevels(level, fieldRow, polarisation) {
   for (let c = 0; c < level.length; c++) {
     const hash = (Math.imul(fieldRow, 73_856_093) ^ Math.imul(c, 19_349_663)) >>> 0;

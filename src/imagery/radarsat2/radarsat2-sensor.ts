@@ -1,8 +1,7 @@
-import { FLOAT32_NODATA, backscatter } from "../../pipeline/band-conversion.js";
-import { calibrateAndFilter, type Georeferencing } from "../../pipeline/sar/calibrate-and-filter.js";
-import type { BandPlan } from "../../pipeline/scene-output.js";
+import type { Georeferencing } from "../../pipeline/sar/calibrate-and-filter.js";
 import { gcpGeolocation, rpcGeolocation, tiePointBox } from "../sar/sar-geolocation.js";
-import { SceneSkippedError, type ScenePlan, type Sensor } from "../sensor.js";
+import { checkBeamMode, sarBandPlans, sarLook, sarProvenance } from "../sar/sar-scene-plan.js";
+import type { ScenePlan, Sensor } from "../sensor.js";
 import { radarsat2Description } from "./radarsat2-description.js";
 import { radarsat2Identity } from "./radarsat2-identity.js";
 import { readRadarsat2Calibration } from "./radarsat2-lut.js";
@@ -17,12 +16,6 @@ import { locateRadarsat2, radarsat2VsizipRoot } from "./radarsat2-storage.js";
 // polarisation a plan that calibrates and filters speckle in the product's geometry (linear power), warps with
 // the rational functions over the SRTM DEM, and converts to the units asked for after the warp.
 
-/** Co- and cross-polarised pairs, for the quicklook. */
-const DUAL_POLARISATIONS = [
-  { co: "HH", cross: "HV" },
-  { co: "VV", cross: "VH" },
-] as const;
-
 export const radarsat2Sensor: Sensor<Radarsat2SceneId> = {
   ...radarsat2Identity,
   locate: locateRadarsat2,
@@ -32,11 +25,7 @@ export const radarsat2Sensor: Sensor<Radarsat2SceneId> = {
     if (radar === undefined) throw new Error(`${scene.id}: the job gives no radar options`);
     const product = await readRadarsat2Product(root);
     refuseUnsupported(product);
-    if (radar.modes !== undefined && !radar.modes.includes(product.beamMode)) {
-      throw new SceneSkippedError(
-        `beam mode ${product.beamMode} is not among PARAMS.RS2.modes (${radar.modes.join(", ")})`,
-      );
-    }
+    checkBeamMode("RS2", product.beamMode, radar);
     const polarisations = product.polarisations.filter((pol) => request.bands.includes(pol));
     if (polarisations.length === 0) {
       throw new Radarsat2MetadataError(
@@ -54,52 +43,29 @@ export const radarsat2Sensor: Sensor<Radarsat2SceneId> = {
             requireScratchDir(request.scratchDir),
           );
     const looks = product.looks.range * product.looks.azimuth;
-    const bands = polarisations.map((pol): BandPlan => {
+    const channels = polarisations.map((pol) => {
       const file = product.imageFiles[pol];
       if (file === undefined) {
         throw new Radarsat2MetadataError(`product.xml names no image file for ${pol}`);
       }
-      const source = radarsat2ProductFile(root, file);
       return {
         band: pol,
-        source,
-        conversion: backscatter(pol, radar.calibration, radar.units),
-        transformer: geolocation.transformer,
-        prepare: {
-          nodata: FLOAT32_NODATA,
-          run: async (target) => {
-            await calibrateAndFilter({
-              source,
-              band: 1,
-              calibration: { kind: "detected", gains: lut.gains, offset: lut.offset },
-              filter: { kind: radar.filter, window: radar.window, looks },
-              target,
-              georeferencing:
-                product.rpc === undefined ? { gcps: tiePointGcps(product) } : { rpc: product.rpc },
-            });
-          },
-        },
+        source: radarsat2ProductFile(root, file),
+        calibration: { kind: "detected" as const, gains: lut.gains, offset: lut.offset },
       };
     });
-    const pair = DUAL_POLARISATIONS.find(
-      (p) => polarisations.includes(p.co) && polarisations.includes(p.cross),
-    );
+    const georeferencing =
+      product.rpc === undefined ? { gcps: tiePointGcps(product) } : { rpc: product.rpc };
     return {
-      bands,
+      bands: sarBandPlans(channels, radar, looks, geolocation, georeferencing),
       description: radarsat2Description(scene, product, {
-        calibration: radar.calibration,
+        ...sarProvenance(radar, looks),
         lut: product.lutFiles[radar.calibration],
         lutOffset: lut.offset,
-        speckleFilter:
-          radar.filter === "none"
-            ? null
-            : { kind: radar.filter, window: radar.window, looks, looksFrom: "product.xml" },
-        units: radar.units,
-        resampledIn: "linear power",
         ...geolocation.provenance,
       }),
       notes: geolocation.notes,
-      look: pair === undefined ? { units: radar.units } : { dualPolarisation: pair, units: radar.units },
+      look: sarLook(polarisations, radar.units),
     };
   },
 };

@@ -9,7 +9,18 @@ export interface RadarCalibration {
   readonly gains: Float64Array;
   /** Added to DN^2 before the gain divides it (detected only; RADARSAT-2's offset, 0 for most products). */
   readonly offset: number;
+  /**
+   * The noise-equivalent backscatter of each range column, linear, in the same coefficient as the gains:
+   * subtracted after calibration (noise removal), the result held at NOISE_FLOOR at least.
+   */
+  readonly noise?: Float64Array | undefined;
 }
+
+/**
+ * What noise removal leaves at least: 1e-5 (-50 dB), below any C-band noise floor (RCM's is about -25 dB), so
+ * a pixel darker than the noise stays a valid, very dark value in dB rather than becoming nodata.
+ */
+export const NOISE_FLOOR = 1e-5;
 
 /** Samples as GDAL reads them, any numeric type. */
 export type SampleArray =
@@ -36,6 +47,7 @@ export function calibrateRows(
   checkCalibration(calibration, samples, length);
   const out = into ?? new Float32Array(length);
   if (out.length !== length) throw new Error(`cannot write ${length} calibrated values into ${out.length}`);
+  const noise = calibration.noise;
   if (samples.kind === "detected") {
     const { dn } = samples;
     for (let start = 0; start < length; start += width) {
@@ -58,6 +70,14 @@ export function calibrateRows(
       }
     }
   }
+  if (noise !== undefined) {
+    for (let start = 0; start < length; start += width) {
+      for (let x = 0; x < width; x++) {
+        const value = out[start + x]!;
+        if (!Number.isNaN(value)) out[start + x] = Math.max(value - noise[x]!, NOISE_FLOOR);
+      }
+    }
+  }
   return out;
 }
 
@@ -73,6 +93,8 @@ function checkCalibration(calibration: RadarCalibration, samples: RadarSamples, 
   const bad = gains.findIndex((gain) => !(gain > 0) || !Number.isFinite(gain));
   if (bad >= 0)
     throw new Error(`the calibration's gain for column ${bad} is ${gains[bad]}, not a positive number`);
+  if (calibration.noise !== undefined && calibration.noise.length !== gains.length)
+    throw new Error(`${calibration.noise.length} noise levels for ${gains.length} columns`);
   if (!Number.isFinite(calibration.offset))
     throw new Error(`the calibration's offset is ${calibration.offset}`);
 }

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { calibrateRows, type RadarCalibration } from "../../../../src/pipeline/sar/sar-calibration.js";
+import {
+  calibrateRows,
+  NOISE_FLOOR,
+  type RadarCalibration,
+} from "../../../../src/pipeline/sar/sar-calibration.js";
 
 // Every pixel against the formula, with a gain that changes along range, so a value calibrated with another
 // column's gain shows.
@@ -80,5 +84,33 @@ describe("calibrateRows", () => {
     expect(() => calibrateRows(detected, { kind: "detected", dn }, new Float32Array(3))).toThrow(
       /cannot write 74 calibrated values into 3/,
     );
+  });
+});
+
+describe("noise removal", () => {
+  it("subtracts each column's noise level after calibration, holding the result at NOISE_FLOOR", () => {
+    const gains = Float64Array.from([2, 4, 8]);
+    const noise = Float64Array.from([10, 0.5, 1000]);
+    const dn = Uint16Array.from([10, 10, 10, 0, 3, 20]);
+    const out = calibrateRows({ kind: "detected", gains, offset: 0, noise }, { kind: "detected", dn });
+    expect(Array.from(out)).toEqual(
+      [
+        100 / 2 - 10,
+        Math.fround(100 / 4 - 0.5),
+        NOISE_FLOOR,
+        NaN,
+        Math.fround(Math.max(9 / 4 - 0.5, NOISE_FLOOR)),
+        NOISE_FLOOR,
+      ].map((v) => (Number.isNaN(v) ? NaN : Math.fround(v))),
+    );
+  });
+
+  it("refuses noise levels that are not one per column", () => {
+    expect(() =>
+      calibrateRows(
+        { kind: "detected", gains: Float64Array.from([1, 1]), offset: 0, noise: Float64Array.from([1]) },
+        { kind: "detected", dn: Uint16Array.from([1, 1]) },
+      ),
+    ).toThrow("1 noise levels for 2 columns");
   });
 });
