@@ -16,7 +16,7 @@ import { MaskFlagSchema } from "../common/mask-flags.js";
 import { JobStateSchema } from "../jobs/status-document.js";
 
 // What POST /agricarta/preprocessing accepts. Scene ids must be real ids of a supported sensor (Landsat 8/9,
-// Sentinel-2, RADARSAT-2), which also keeps path tricks (separators, "..", NUL) out of the storage layout; what
+// Sentinel-2, RADARSAT-2, RCM), which also keeps path tricks (separators, "..", NUL) out of the storage layout; what
 // depends on a scene's sensor and level (products, bands, harmonize, the radar options, whole-scene size) is
 // checked from its id.
 
@@ -125,6 +125,7 @@ export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<Job
       filter: SpeckleFilterKindSchema.optional(),
       filter_window: FilterWindowSchema.optional(),
       units: RadarUnitsSchema.optional(),
+      noise_removal: z.boolean().optional(),
     })
     .superRefine((body, ctx) => {
       // Zod runs this even when an id is invalid (that id has its own issue already): only valid ids are seen.
@@ -152,9 +153,20 @@ export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<Job
           ctx.addIssue({
             code: "custom",
             path: [field],
-            message: "applies to radar scenes (RADARSAT-2), and the job has none",
+            message: "applies to radar scenes (RADARSAT-2, RCM), and the job has none",
           });
         }
+      }
+      if (
+        body.noise_removal !== undefined &&
+        allKnown &&
+        !scenes.some(({ identity }) => identity.name === "RCM")
+      ) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["noise_removal"],
+          message: "applies to RCM scenes (from their noise-level files), and the job has none",
+        });
       }
       if (body.product !== undefined && !has("optical")) {
         ctx.addIssue({
@@ -217,6 +229,7 @@ export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<Job
         filter,
         filter_window,
         units,
+        noise_removal,
         ...rest
       } = body;
       const overrides = Object.fromEntries(
@@ -230,6 +243,7 @@ export function preprocessingRequestSchema(limits: RequestLimits): z.ZodType<Job
         ...(filter === undefined ? {} : { filter }),
         ...(filter_window === undefined ? {} : { filter_window }),
         ...(units === undefined ? {} : { units }),
+        ...(noise_removal === undefined ? {} : { noise_removal }),
         ...(mask_output === undefined ? {} : { mask_output }),
         ...(mask === undefined ? {} : { mask }),
         ...(clip === undefined ? {} : { clip }),

@@ -10,7 +10,7 @@ import { errorMessage } from "../common/errors.js";
 // 2 bad usage, 3 the service could not be reached.
 
 const USAGE = `usage: agricarta <command> [options]
-  submit <scene...>   submit a job (Landsat 8/9, Sentinel-2 and RADARSAT-2 ids, mixed as needed)
+  submit <scene...>   submit a job (Landsat 8/9, Sentinel-2, RADARSAT-2 and RCM ids, mixed)
                       [--resolution M] [--cores N] [--product dn|radiance|toa|sr] [--delete-intermediate] [--wait]
   status <jobId>      a job's status
   list                jobs, newest first  [--status S] [--limit N]

@@ -34,6 +34,8 @@ export interface RadarOptions {
   readonly units: RadarUnits;
   /** Beam modes to process (W2, S3...); a product of another mode is skipped. undefined: every mode. */
   readonly modes: readonly string[] | undefined;
+  /** Subtract the product's noise-equivalent backscatter (RCM's noiseLevels files); off when absent. */
+  readonly noiseRemoval?: boolean | undefined;
 }
 
 export const RadarOptionsSchema = z.strictObject({
@@ -42,4 +44,5 @@ export const RadarOptionsSchema = z.strictObject({
   window: FilterWindowSchema,
   units: RadarUnitsSchema,
   modes: z.array(z.string().min(1)).min(1).optional(),
+  noiseRemoval: z.boolean().optional(),
 });

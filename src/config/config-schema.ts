@@ -3,6 +3,7 @@ import os from "node:os";
 import { z } from "zod";
 import { LandsatParamsSchema } from "../imagery/landsat/landsat-params.js";
 import { Radarsat2ParamsSchema } from "../imagery/radarsat2/radarsat2-params.js";
+import { RcmParamsSchema } from "../imagery/rcm/rcm-params.js";
 import { Sentinel2ParamsSchema } from "../imagery/sentinel2/sentinel2-params.js";
 import { parseHttpUrl } from "../common/http-url.js";
 
@@ -38,12 +39,12 @@ const LoggingConfigSchema = z.looseObject({
   file_level: LogLevelSchema.default("debug"),
 });
 
-/** Each sensor declares its own block (imagery/<sensor>/*-params.ts); RCM's is kept as given for now. */
+/** Each sensor declares its own block (imagery/<sensor>/*-params.ts). */
 const ParamsSchema = z.looseObject({
   LC8: LandsatParamsSchema.prefault({}),
   S2: Sentinel2ParamsSchema.prefault({}),
   RS2: Radarsat2ParamsSchema.prefault({}),
-  RCM: z.record(z.string(), z.unknown()).optional(),
+  RCM: RcmParamsSchema.prefault({}),
 });
 
 const path = z.string().trim().min(1, "must be a non-empty path");

@@ -93,16 +93,8 @@ export function resolveConfig(
     sensors: {
       LC8: sensorParams(raw.PARAMS.LC8),
       S2: sensorParams(raw.PARAMS.S2),
-      RS2: {
-        ...sensorParams({ ...raw.PARAMS.RS2, product: raw.PARAMS.RS2.calibration }),
-        radar: {
-          calibration: raw.PARAMS.RS2.calibration,
-          filter: raw.PARAMS.RS2.filter,
-          window: raw.PARAMS.RS2.window,
-          units: raw.PARAMS.RS2.units,
-          modes: raw.PARAMS.RS2.modes && [...raw.PARAMS.RS2.modes],
-        },
-      },
+      RS2: radarParams(raw.PARAMS.RS2),
+      RCM: radarParams(raw.PARAMS.RCM),
     },
     params: Object.freeze({ ...raw.PARAMS }),
     resolution: raw.RESOLUTION,
@@ -169,6 +161,21 @@ function deepFreeze<T>(value: T): T {
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
+}
+
+/** A radar sensor's PARAMS block: its calibration is its product; filter, units, modes and noise removal. */
+function radarParams(block: RawConfig["PARAMS"]["RS2"] | RawConfig["PARAMS"]["RCM"]): SensorParams {
+  return {
+    ...sensorParams({ ...block, product: block.calibration }),
+    radar: {
+      calibration: block.calibration,
+      filter: block.filter,
+      window: block.window,
+      units: block.units,
+      modes: block.modes && [...block.modes],
+      noiseRemoval: "noise_removal" in block ? block.noise_removal : undefined,
+    },
+  };
 }
 
 function sensorParams(block: {

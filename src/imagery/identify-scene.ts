@@ -1,6 +1,7 @@
 import type { ParsedScene, SensorIdentity } from "./sensor-identity.js";
 import { landsatIdentity } from "./landsat/landsat-identity.js";
 import { radarsat2Identity } from "./radarsat2/radarsat2-identity.js";
+import { rcmIdentity } from "./rcm/rcm-identity.js";
 import { SceneIdError } from "./scene-id-error.js";
 import { sentinel2Identity } from "./sentinel2/sentinel2-identity.js";
 
@@ -12,6 +13,7 @@ export const SENSOR_IDENTITIES: readonly SensorIdentity[] = [
   landsatIdentity,
   sentinel2Identity,
   radarsat2Identity,
+  rcmIdentity,
 ];
 
 export interface IdentifiedScene {

@@ -6,7 +6,7 @@ import type { RadarOptions } from "../common/radar.js";
 // it the API) can name them without reaching the pipeline.
 
 /** Each sensor's key under PARAMS in config.yaml. */
-export const SENSOR_NAMES = ["LC8", "S2", "RS2"] as const;
+export const SENSOR_NAMES = ["LC8", "S2", "RS2", "RCM"] as const;
 export type SensorName = (typeof SENSOR_NAMES)[number];
 
 /** A sensor's PARAMS block, resolved: the bands to make, the default product, one footprint for all bands. */

@@ -35,6 +35,8 @@ export const JobRequestSchema = z.strictObject({
   filter: SpeckleFilterKindSchema.optional(),
   filter_window: FilterWindowSchema.optional(),
   units: RadarUnitsSchema.optional(),
+  /** RCM scenes: subtract the noise-equivalent backscatter. */
+  noise_removal: z.boolean().optional(),
   /** For continuous bands; QA bands are always resampled with nearest. Default bilinear. */
   resampling: ResamplingSchema.optional(),
   /** How reflectance is stored: int16 scaled by 1e-4 (default) or float32. */

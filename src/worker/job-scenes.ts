@@ -50,6 +50,7 @@ export function jobScenes(spec: JobSpec): JobScene[] {
       window: request.filter_window ?? params.radar.window,
       units: request.units ?? params.radar.units,
       modes: params.radar.modes,
+      noiseRemoval: request.noise_removal ?? params.radar.noiseRemoval,
     };
     return { ...common, product: radar.calibration, radar };
   });

@@ -7,6 +7,7 @@ import type { StatusDocument } from "../../src/jobs/status-document.js";
 import { isAlive, waitFor } from "../helpers/alive.js";
 import { BUILT_SERVER, S2_L2A, SCENES } from "../helpers/paths.js";
 import { writeSyntheticRadarsat2 } from "../helpers/synthetic-radarsat2.js";
+import { writeSyntheticRcm } from "../helpers/synthetic-rcm.js";
 import { expectOneGrid } from "../helpers/one-grid.js";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.js";
 import { startServer, type ServerProcess } from "../helpers/server-process.js";
@@ -77,15 +78,16 @@ describe("the service end to end", () => {
     expect(item.properties["grid:code"]).toBe("MGRS-29UNU");
   }, 180_000);
 
-  it("publishes terrain-corrected dB backscatter of a RADARSAT-2 product beside optical scenes, on one grid", async () => {
+  it("publishes terrain-corrected dB backscatter of RADARSAT-2 and RCM products beside optical scenes, on one grid", async () => {
     sandbox = await createSandbox({ scenes: [SCENES.l2], copy: [S2_L2A.tileDir, "required_datasets"] });
     const product = await writeSyntheticRadarsat2(
       path.join(sandbox.storage, "rs2-products", "2015", "08", "22"),
       { looks: { range: 2, azimuth: 2 } },
     );
+    const rcm = await writeSyntheticRcm(path.join(sandbox.storage, "rcm-products", "2021", "08", "15"));
     server = await startServer(sandbox);
     const { status, json } = await submit({
-      imagery_list: [product.id, `${S2_L2A.id}.SAFE`, SCENES.l2.id],
+      imagery_list: [product.id, `${S2_L2A.id}.SAFE`, SCENES.l2.id, rcm.id],
       resolution: 600,
       bands: { S2: ["B04"], LC8: ["B4"] },
       filter: "gamma",
@@ -114,6 +116,25 @@ describe("the service end to end", () => {
       "agricarta:provenance": { geolocation: "rpc", units: "dB", calibration: "sigma0" },
     });
     expect(item.assets.HH["raster:bands"][0]).toMatchObject({ unit: "dB", data_type: "float32" });
+    const rcmOutputs = done.scenes[3]!.outputs;
+    expect(rcmOutputs.filter((o) => o.endsWith(".tif")).map((o) => path.basename(o))).toEqual([
+      `${rcm.id}_VV_sigma0_db.tif`,
+      `${rcm.id}_VH_sigma0_db.tif`,
+    ]);
+    const rcmItem = JSON.parse(
+      await fs.readFile(
+        path.join(
+          published,
+          rcmOutputs.find((o) => o.endsWith(".stac.json"))!,
+        ),
+        "utf8",
+      ),
+    );
+    expect(rcmItem.properties).toMatchObject({
+      platform: "rcm-1",
+      "sar:polarizations": ["VV", "VH"],
+      "agricarta:provenance": { geolocation: "rpc", units: "dB", speckleFilter: { kind: "gamma" } },
+    });
   }, 180_000);
 
   it("runs a job with one real and one missing scene to the end and publishes the real one", async () => {

@@ -42,7 +42,7 @@ function describeInputs(schema: z.ZodType): Record<string, unknown> {
 const INPUT_DESCRIPTIONS: Record<string, string> = {
   imagery_list:
     "Landsat 8/9 scene ids (Collection 1 or 2, Level-1 or Level-2, or pre-collection), Sentinel-2 L1C/L2A " +
-    "product names (with or without .SAFE) and RADARSAT-2 product names, mixed as needed, no repeats",
+    "product names (with or without .SAFE), RADARSAT-2 and RCM product names, mixed as needed, no repeats",
   resolution: "Output pixel size in metres",
   cores: "GDAL threads for the job",
   delete_intermediate: "Remove the staged inputs and working copies once the results are published",
@@ -59,6 +59,7 @@ const INPUT_DESCRIPTIONS: Record<string, string> = {
   filter:
     "Radar scenes: speckle filter (gamma: Gamma-MAP, lee, none), in the product's geometry before the warp",
   filter_window: "Radar scenes: the speckle filter's window, an odd number of pixels a side (default 7)",
+  noise_removal: "RCM scenes: subtract the noise-equivalent backscatter from the product's noise-level files",
   units: "Radar scenes: pow (linear power), amp (its square root) or dB (10 log10), applied after the warp",
   stringInput: "The string to return",
   pause: "Seconds to wait before returning",
@@ -68,9 +69,9 @@ export function processDefinitions(limits: RequestLimits): readonly ProcessDefin
   return [
     {
       id: "preprocessing",
-      title: "Landsat, Sentinel-2 and RADARSAT-2 preprocessing",
+      title: "Landsat, Sentinel-2, RADARSAT-2 and RCM preprocessing",
       description:
-        "Turns Landsat 8/9, Sentinel-2 and RADARSAT-2 scenes into analysis-ready Cloud-Optimized GeoTIFFs on one " +
+        "Turns Landsat 8/9, Sentinel-2, RADARSAT-2 and RCM scenes into analysis-ready Cloud-Optimized GeoTIFFs on one " +
         "grid: the optical product asked for (dn, radiance, toa or sr) or calibrated, speckle-filtered, " +
         "terrain-corrected radar backscatter, warped to the service's projection, with a VRT stack, metadata and a " +
         "STAC Item per scene. Results are published to the shared imagery storage.",

@@ -54,8 +54,7 @@ export const radarsat2Sensor: Sensor<Radarsat2SceneId> = {
         calibration: { kind: "detected" as const, gains: lut.gains, offset: lut.offset },
       };
     });
-    const georeferencing =
-      product.rpc === undefined ? { gcps: tiePointGcps(product) } : { rpc: product.rpc };
+    const georeferencing = product.rpc === undefined ? { gcps: tiePointGcps(product) } : { rpc: product.rpc };
     return {
       bands: sarBandPlans(channels, radar, looks, geolocation, georeferencing),
       description: radarsat2Description(scene, product, {

@@ -13,6 +13,7 @@ import { createAccepted } from "../../../src/jobs/transitions.js";
 import { createLogger } from "../../../src/logging/create-logger.js";
 import { runJob } from "../../../src/worker/run-job.js";
 import { expectOneGrid } from "../../helpers/one-grid.js";
+import { checkTerrainCorrected } from "../../helpers/sar-terrain.js";
 import { SCENES } from "../../helpers/paths.js";
 import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
 import {
@@ -158,34 +159,6 @@ describe("a RADARSAT-2 SGF product (HH, HV) through the worker", () => {
   });
 });
 
-/** Heights of the SRTM fixture tiles, bilinear between samples as GDAL's RPC transformer reads them. */
-function srtmHeight(srtmDir: string): (lat: number, lon: number) => number {
-  const tiles = new Map<string, { values: Int16Array; size: number }>();
-  return (lat, lon) => {
-    const name = `N${Math.floor(lat)}E${String(Math.floor(lon)).padStart(3, "0")}`;
-    let tile = tiles.get(name);
-    if (tile === undefined) {
-      const ds = gdal.open(path.join(srtmDir, `${name}.hgt`));
-      const size = ds.rasterSize.x;
-      tile = { values: ds.bands.get(1).pixels.read(0, 0, size, size, new Int16Array(size * size)), size };
-      ds.close();
-      tiles.set(name, tile);
-    }
-    const step = 1 / (tile.size - 1);
-    const x = (lon - Math.floor(lon)) / step;
-    const y = (Math.floor(lat) + 1 - lat) / step;
-    const [x0, y0] = [Math.floor(x), Math.floor(y)];
-    const at = (i: number, j: number): number => tile.values[j * tile.size + i]!;
-    const [fx, fy] = [x - x0, y - y0];
-    return (
-      at(x0, y0) * (1 - fx) * (1 - fy) +
-      at(x0 + 1, y0) * fx * (1 - fy) +
-      at(x0, y0 + 1) * (1 - fx) * fy +
-      at(x0 + 1, y0 + 1) * fx * fy
-    );
-  };
-}
-
 describe("RADARSAT-2 terrain correction in a job", () => {
   let sandbox: Sandbox;
   let product: SyntheticRadarsat2;
@@ -204,41 +177,13 @@ describe("RADARSAT-2 terrain correction in a job", () => {
 
   it("puts each output pixel where the RPC model sees the ground at its SRTM height above the geoid", () => {
     expect(job.status.status, JSON.stringify(job.status.scenes)).toBe("successful");
-    const out = readBand(path.join(job.out, "preprocess", product.id, `${product.id}_HH_sigma0_pow.tif`));
-    const albers = gdal.SpatialReference.fromUserInput(loadConfig(sandbox.configPath, {}).projection);
-    const lonLat = gdal.SpatialReference.fromProj4("+proj=longlat +datum=WGS84 +no_defs");
-    const toLonLat = new gdal.CoordinateTransformation(albers, lonLat);
-    // The geoid's height over the footprint (EGM96): it varies by under a metre there, 0.01 of a sample.
-    const geoid =
-      new gdal.CoordinateTransformation(
-        gdal.SpatialReference.fromUserInput("EPSG:4326+5773"),
-        gdal.SpatialReference.fromUserInput("EPSG:4979"),
-      ).transformPoint(50.4, 8.65, 0).z ?? NaN;
-    expect(geoid).toBeGreaterThan(47);
-    expect(geoid).toBeLessThan(50);
-    const height = srtmHeight(path.join(sandbox.storage, "required_datasets", "dem", "SRTM41"));
-    const calibrated = product.calibrated("HH", "sigma0");
-    const [x0, w, , y0, , h] = out.transform as [number, number, number, number, number, number];
-    let checked = 0;
-    let shifted = 0;
-    for (let row = 2; row < out.size.y - 2; row += 7) {
-      for (let col = 2; col < out.size.x - 2; col += 7) {
-        const value = out.values[row * out.size.x + col]!;
-        if (value === out.nodata) continue;
-        const ground = toLonLat.transformPoint(x0 + (col + 0.5) * w, y0 + (row + 0.5) * h);
-        const terrain = height(ground.y, ground.x) + geoid;
-        const at = product.geometry.toImage(ground.y, ground.x, terrain);
-        const flat = product.geometry.toImage(ground.y, ground.x, 0);
-        // Too near a source pixel's edge to say which one nearest-neighbour takes.
-        const near = (v: number): boolean => Math.abs((v % 1) - 0.5) < 0.1;
-        if (near(at.line) || near(at.pixel)) continue;
-        const [line, pixel] = [Math.round(at.line), Math.round(at.pixel)];
-        if (line < 0 || line >= product.lines || pixel < 0 || pixel >= product.samples) continue;
-        expect(value / calibrated[line * product.samples + pixel]!).toBeCloseTo(1, 5);
-        checked++;
-        if (Math.round(flat.pixel) !== pixel) shifted++;
-      }
-    }
+    const { checked, shifted } = checkTerrainCorrected({
+      file: path.join(job.out, "preprocess", product.id, `${product.id}_HH_sigma0_pow.tif`),
+      projection: loadConfig(sandbox.configPath, {}).projection,
+      srtmDir: path.join(sandbox.storage, "required_datasets", "dem", "SRTM41"),
+      product,
+      expected: product.calibrated("HH", "sigma0"),
+    });
     expect(checked).toBeGreaterThan(100);
     // The terrain (about 100 to 600 m here, one sample per 100 m) moves most pixels off where flat ground would be.
     expect(shifted).toBeGreaterThan(checked / 2);

@@ -171,10 +171,10 @@ describe("RADARSAT-2 scenes and the radar options", () => {
         units: "dB",
       }),
     ).toEqual([
-      "calibration: applies to radar scenes (RADARSAT-2), and the job has none",
-      "filter: applies to radar scenes (RADARSAT-2), and the job has none",
-      "filter_window: applies to radar scenes (RADARSAT-2), and the job has none",
-      "units: applies to radar scenes (RADARSAT-2), and the job has none",
+      "calibration: applies to radar scenes (RADARSAT-2, RCM), and the job has none",
+      "filter: applies to radar scenes (RADARSAT-2, RCM), and the job has none",
+      "filter_window: applies to radar scenes (RADARSAT-2, RCM), and the job has none",
+      "units: applies to radar scenes (RADARSAT-2, RCM), and the job has none",
     ]);
   });
 
@@ -194,6 +194,14 @@ describe("RADARSAT-2 scenes and the radar options", () => {
     [{ bands: { RS2: ["HH", "CH"] } }, 'bands.RS2[1]: Invalid option: expected one of "HH"|"HV"|"VV"|"VH"'],
   ])("refuses %j", (fields, message) => {
     expect(fieldsOf({ imagery_list: [RS2], ...fields })).toEqual([message]);
+  });
+
+  it("accepts an RCM product with noise removal, and refuses noise removal for a job without RCM", () => {
+    const rcm = "RCM1_OK1721243_PK1721268_4_5M9_20200425_001248_HH_HV_GRD";
+    expect(fieldsOf({ imagery_list: [rcm, RS2], noise_removal: true, filter: "lee" })).toEqual([]);
+    expect(fieldsOf({ imagery_list: [RS2], noise_removal: true })).toEqual([
+      "noise_removal: applies to RCM scenes (from their noise-level files), and the job has none",
+    ]);
   });
 
   it.each([

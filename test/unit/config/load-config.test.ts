@@ -64,6 +64,12 @@ describe("loadConfig", () => {
       resampClip: true,
       radar: { calibration: "sigma0", filter: "gamma", window: 7, units: "dB", modes: ["W2"] },
     });
+    // The seed's RCM block names its channels; noise removal is off unless asked for.
+    expect(config.sensors.RCM).toMatchObject({
+      bands: ["CH", "CV", "HH", "HV", "VH", "VV"],
+      product: "sigma0",
+      radar: { filter: "gamma", units: "dB", modes: undefined, noiseRemoval: false },
+    });
   });
 
   it.each([
@@ -72,6 +78,8 @@ describe("loadConfig", () => {
     ["PARAMS: { RS2: { units: db } }", "PARAMS.RS2.units"],
     ["PARAMS: { RS2: { bands: [HH, CH] } }", "PARAMS.RS2.bands[1]"],
     ["PARAMS: { RS2: { modes: [] } }", "PARAMS.RS2.modes"],
+    ["PARAMS: { RS2: { noise_removal: true } }", "PARAMS.RS2"],
+    ["PARAMS: { RCM: { bands: [CH, XX] } }", "PARAMS.RCM.bands[1]"],
   ])("refuses a bad RADARSAT-2 block (%s), naming the key", (params, key) => {
     expect(() => loadConfig(writeConfig(`${withoutKey("PARAMS")}\n${params}\n`), {})).toThrow(key);
   });
