@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { readTiePoints } from "../sar/tie-points.js";
 import { fieldPath } from "../../common/zod-issues.js";
 import type { XmlElement } from "../sentinel2/xml-element.js";
-import { angleText, integerText, numberText, positiveText, timeText } from "../sentinel2/xml-text.js";
+import { angleText, integerText, positiveText, timeText } from "../sentinel2/xml-text.js";
 import { readImageFiles, readLutFiles, readPolarisations } from "./radarsat2-image-files.js";
 import { Radarsat2MetadataError } from "./radarsat2-metadata-error.js";
 import {
@@ -15,7 +16,6 @@ import {
   Radarsat2ProductSchema,
   Radarsat2ProductTypeSchema,
   type Radarsat2Product,
-  type TiePoint,
 } from "./radarsat2-product-schema.js";
 import { readRationalFunctions } from "./radarsat2-rpc.js";
 
@@ -127,18 +127,6 @@ function readRaster(raster: XmlElement) {
     lineTimeOrdering: raster.get("lineTimeOrdering").value(TIME_ORDERING),
     pixelTimeOrdering: raster.get("pixelTimeOrdering").value(TIME_ORDERING),
   };
-}
-
-function readTiePoints(grid: XmlElement): TiePoint[] {
-  const points = grid.children("imageTiePoint");
-  if (points.length === 0) throw grid.error(`no <${grid.path}/imageTiePoint>`);
-  return points.map((point) => ({
-    line: point.get("imageCoordinate/line").value(numberText),
-    pixel: point.get("imageCoordinate/pixel").value(numberText),
-    lat: point.get("geodeticCoordinate/latitude").value(angleText(-90, 90)),
-    lon: point.get("geodeticCoordinate/longitude").value(angleText(-180, 180)),
-    height: point.find("geodeticCoordinate/height")?.value(numberText) ?? 0,
-  }));
 }
 
 /** Where each model field comes from, for the checks only the whole model makes. */

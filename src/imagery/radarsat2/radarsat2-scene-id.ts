@@ -1,3 +1,4 @@
+import { productKey, productNameTime } from "../sar/sar-product-name.js";
 import { SceneIdError } from "../scene-id-error.js";
 import type { ParsedScene } from "../sensor-identity.js";
 import {
@@ -35,9 +36,6 @@ export const RADARSAT2_ID_FORM =
 /** A real RADARSAT-2 id, for error messages. */
 export const RADARSAT2_ID_EXAMPLE = "RS2_OK76385_PK678063_DK606752_W2_20150822_232326_HH_HV_SGF";
 
-// RADARSAT-2 was launched in December 2007: nothing carries an earlier date.
-const FIRST_YEAR = 2007;
-
 /**
  * Parses a RADARSAT-2 product name. Returns undefined when the string does not start with RS2_ (it is some other
  * sensor's id), and throws a SceneIdError naming the fault when it does but is not a valid product name.
@@ -54,11 +52,11 @@ export function parseRadarsat2SceneId(id: string): Radarsat2SceneId | undefined 
   const [, order = "", product = "", delivery = "", beamMode = "", date = "", time = ""] = parts;
   const pols = parts.slice(7, -1);
   const type = parts[parts.length - 1]!;
-  key(order, "OK", "order", fail);
-  key(product, "PK", "product", fail);
-  key(delivery, "DK", "delivery", fail);
+  productKey(order, "OK", "order", fail);
+  productKey(product, "PK", "product", fail);
+  productKey(delivery, "DK", "delivery", fail);
   if (!BEAM_MODE.test(beamMode)) fail(`beam mode ${beamMode} is not a mnemonic (W2, S3, FQ2, SCWA...)`);
-  const acquisitionTime = isoTime(date, time, fail);
+  const acquisitionTime = productNameTime(date, time, { satellite: "RADARSAT-2", date: "2007-12-14" }, fail);
   const polarisations = pols.map((pol) =>
     (RADARSAT2_POLARISATIONS as readonly string[]).includes(pol)
       ? (pol as Radarsat2Polarisation)
@@ -80,25 +78,4 @@ export function parseRadarsat2SceneId(id: string): Radarsat2SceneId | undefined 
     polarisations,
     productType: type as Radarsat2ProductType,
   };
-}
-
-function key(part: string, prefix: string, what: string, fail: (why: string) => never): void {
-  if (!new RegExp(`^${prefix}\\d+$`).test(part))
-    fail(`${what} key ${part} is not ${prefix} followed by digits`);
-}
-
-/** YYYYMMDD and HHMMSS -> ISO 8601 UTC; fails when they are not a real date and time. */
-function isoTime(date: string, time: string, fail: (why: string) => never): string {
-  const d = /^(\d{4})(\d{2})(\d{2})$/.exec(date) ?? fail(`date ${date} is not YYYYMMDD`);
-  const t = /^(\d{2})(\d{2})(\d{2})$/.exec(time) ?? fail(`time ${time} is not HHMMSS`);
-  const [, y = "", mo = "", day = ""] = d;
-  const [, h = "", mi = "", s = ""] = t;
-  const iso = `${y}-${mo}-${day}T${h}:${mi}:${s}Z`;
-  const parsed = new Date(iso);
-  // Date accepts 24:00:00 and rolls Feb 30 over: a real time formats back to itself.
-  if (Number.isNaN(parsed.getTime()) || parsed.toISOString().replace(".000Z", "Z") !== iso) {
-    fail(`${date}_${time} is not a real date and time`);
-  }
-  if (Number(y) < FIRST_YEAR) fail(`date ${date} is before RADARSAT-2 was launched (December ${FIRST_YEAR})`);
-  return iso;
 }

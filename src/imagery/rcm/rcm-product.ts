@@ -1,15 +1,8 @@
 import { z } from "zod";
+import { readTiePoints } from "../sar/tie-points.js";
 import { fieldPath } from "../../common/zod-issues.js";
 import type { XmlElement } from "../sentinel2/xml-element.js";
-import {
-  angleText,
-  integerText,
-  nonEmptyText,
-  numberText,
-  positiveText,
-  timeText,
-} from "../sentinel2/xml-text.js";
-import type { TiePoint } from "../radarsat2/radarsat2-product-schema.js";
+import { angleText, integerText, nonEmptyText, positiveText, timeText } from "../sentinel2/xml-text.js";
 import { RcmMetadataError } from "./rcm-metadata-error.js";
 import {
   readChannels,
@@ -199,18 +192,6 @@ function readSceneImage(scene: XmlElement): XmlElement {
 /** An incidence angle element, when the product has it: absent is fine, present must be an angle. */
 function optionalAngle(image: XmlElement, name: string): number | undefined {
   return image.find(name)?.value(angleText(0, 90));
-}
-
-function readTiePoints(grid: XmlElement): TiePoint[] {
-  const points = grid.children("imageTiePoint");
-  if (points.length === 0) throw grid.error(`no <${grid.path}/imageTiePoint>`);
-  return points.map((point) => ({
-    line: point.get("imageCoordinate/line").value(numberText),
-    pixel: point.get("imageCoordinate/pixel").value(numberText),
-    lat: point.get("geodeticCoordinate/latitude").value(angleText(-90, 90)),
-    lon: point.get("geodeticCoordinate/longitude").value(angleText(-180, 180)),
-    height: point.find("geodeticCoordinate/height")?.value(numberText) ?? 0,
-  }));
 }
 
 /** Where each model field comes from, for the checks only the whole model makes. */

@@ -1,3 +1,4 @@
+import { productKey, productNameTime } from "../sar/sar-product-name.js";
 import { SceneIdError } from "../scene-id-error.js";
 import type { ParsedScene } from "../sensor-identity.js";
 import {
@@ -59,11 +60,11 @@ export function parseRcmSceneId(id: string): RcmSceneId | undefined {
   }
   const [satellite = "", order = "", product = "", number = "", beamMode = "", date = "", time = ""] = parts;
   if (!/^RCM[123]$/.test(satellite)) fail(`satellite ${satellite} is not RCM1, RCM2 or RCM3`);
-  key(order, "OK", "order", fail);
-  key(product, "PK", "product", fail);
+  productKey(order, "OK", "order", fail);
+  productKey(product, "PK", "product", fail);
   if (!/^\d+$/.test(number)) fail(`product number ${number} is not digits`);
   if (!RCM_BEAM_MODE.test(beamMode)) fail(`beam mode ${beamMode} is not a mnemonic (16M5, SC50MA, QP15...)`);
-  const acquisitionTime = isoTime(date, time, fail);
+  const acquisitionTime = productNameTime(date, time, { satellite: "RCM", date: LAUNCH }, fail);
   const channels = readChannels(parts.slice(7, -1), fail);
   const type = parts[parts.length - 1]!;
   if (!(RCM_PRODUCT_TYPES as readonly string[]).includes(type)) {
@@ -96,25 +97,4 @@ function readChannels(parts: readonly string[], fail: (why: string) => never): R
     fail(`compact-polarimetry channels (${compact.join(", ")}) do not come with linear ones`);
   }
   return channels;
-}
-
-function key(part: string, prefix: string, what: string, fail: (why: string) => never): void {
-  if (!new RegExp(`^${prefix}\\d+$`).test(part))
-    fail(`${what} key ${part} is not ${prefix} followed by digits`);
-}
-
-/** YYYYMMDD and HHMMSS -> ISO 8601 UTC; fails when they are not a real date and time. */
-function isoTime(date: string, time: string, fail: (why: string) => never): string {
-  const d = /^(\d{4})(\d{2})(\d{2})$/.exec(date) ?? fail(`date ${date} is not YYYYMMDD`);
-  const t = /^(\d{2})(\d{2})(\d{2})$/.exec(time) ?? fail(`time ${time} is not HHMMSS`);
-  const [, y = "", mo = "", day = ""] = d;
-  const [, h = "", mi = "", s = ""] = t;
-  const iso = `${y}-${mo}-${day}T${h}:${mi}:${s}Z`;
-  const parsed = new Date(iso);
-  // Date accepts 24:00:00 and rolls Feb 30 over: a real time formats back to itself.
-  if (Number.isNaN(parsed.getTime()) || parsed.toISOString().replace(".000Z", "Z") !== iso) {
-    fail(`${date}_${time} is not a real date and time`);
-  }
-  if (iso.slice(0, 10) < LAUNCH) fail(`date ${date} is before RCM was launched (${LAUNCH})`);
-  return iso;
 }

@@ -2,20 +2,13 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { Ajv } from "ajv";
 import gdal from "gdal-async";
-import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/load-config.js";
-import { buildJobSpec } from "../../../src/jobs/build-job-spec.js";
-import type { JobRequest } from "../../../src/jobs/job-spec.js";
-import { JobStore } from "../../../src/jobs/job-store.js";
-import type { StatusDocument } from "../../../src/jobs/status-document.js";
-import { createAccepted } from "../../../src/jobs/transitions.js";
-import { createLogger } from "../../../src/logging/create-logger.js";
-import { runJob } from "../../../src/worker/run-job.js";
 import { expectOneGrid } from "../../helpers/one-grid.js";
 import { checkTerrainCorrected } from "../../helpers/sar-terrain.js";
 import { SCENES } from "../../helpers/paths.js";
 import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
+import { runWorkerJob, type WorkerJobResult } from "../../helpers/worker-job.js";
 import {
   writeSyntheticRadarsat2,
   zipRadarsat2Product,
@@ -26,33 +19,13 @@ import {
 // fixture tiles: calibrated, filtered, terrain-corrected backscatter on the job grid, its units, STAC Item and
 // quicklook; beam modes skipped; broken products failing alone; a mixed job with Landsat on one grid.
 
-const logger = createLogger({ name: "test-worker", consoleLevel: "fatal" });
 const SAR_SCHEMA = path.resolve(
   import.meta.dirname,
   "../../../../shared/fixtures/stac-schemas/extensions/sar/v1.3.0/schema.json",
 );
 
-async function run(
-  sandbox: Sandbox,
-  request: Partial<JobRequest> & { imagery_list: string[] },
-): Promise<{ status: StatusDocument; log: string; out: string; jobId: string }> {
-  const config = loadConfig(sandbox.configPath, {});
-  const store = new JobStore(config.workingDir);
-  const jobId = uuidv7();
-  const now = new Date();
-  const full = { resolution: 100, cores: 2, delete_intermediate: false, ...request };
-  await store.create(
-    buildJobSpec(jobId, full, "tester", config, now),
-    createAccepted(jobId, full.imagery_list, now),
-  );
-  await runJob(store.jobDir(jobId), { logger });
-  return {
-    jobId,
-    status: await store.readStatus(jobId),
-    log: await store.readLog(jobId),
-    out: path.join(sandbox.storage, "agricarta", "preprocessing", jobId, "output"),
-  };
-}
+const run = (sandbox: Sandbox, request: Parameters<typeof runWorkerJob>[1]): Promise<WorkerJobResult> =>
+  runWorkerJob(sandbox, request, { resolution: 100 });
 
 function readBand(file: string): {
   values: Float64Array;
@@ -81,8 +54,8 @@ const productsDir = (sandbox: Sandbox): string =>
 describe("a RADARSAT-2 SGF product (HH, HV) through the worker", () => {
   let sandbox: Sandbox;
   let product: SyntheticRadarsat2;
-  let dB: Awaited<ReturnType<typeof run>>;
-  let pow: Awaited<ReturnType<typeof run>>;
+  let dB: WorkerJobResult;
+  let pow: WorkerJobResult;
   beforeAll(async () => {
     sandbox = await createSandbox({ scenes: [], copy: ["required_datasets"] });
     product = await writeSyntheticRadarsat2(productsDir(sandbox), { looks: { range: 2, azimuth: 2 } });
@@ -162,7 +135,7 @@ describe("a RADARSAT-2 SGF product (HH, HV) through the worker", () => {
 describe("RADARSAT-2 terrain correction in a job", () => {
   let sandbox: Sandbox;
   let product: SyntheticRadarsat2;
-  let job: Awaited<ReturnType<typeof run>>;
+  let job: WorkerJobResult;
   beforeAll(async () => {
     sandbox = await createSandbox({ scenes: [], copy: ["required_datasets"] });
     product = await writeSyntheticRadarsat2(productsDir(sandbox), { polarisations: ["HH"] });

@@ -2,20 +2,13 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { Ajv } from "ajv";
 import gdal from "gdal-async";
-import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/load-config.js";
-import { buildJobSpec } from "../../../src/jobs/build-job-spec.js";
-import type { JobRequest } from "../../../src/jobs/job-spec.js";
-import { JobStore } from "../../../src/jobs/job-store.js";
-import type { StatusDocument } from "../../../src/jobs/status-document.js";
-import { createAccepted } from "../../../src/jobs/transitions.js";
-import { createLogger } from "../../../src/logging/create-logger.js";
 import { NOISE_FLOOR } from "../../../src/pipeline/sar/sar-calibration.js";
-import { runJob } from "../../../src/worker/run-job.js";
 import { expectOneGrid } from "../../helpers/one-grid.js";
 import { SCENES } from "../../helpers/paths.js";
 import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
+import { runWorkerJob, type WorkerJobResult } from "../../helpers/worker-job.js";
 import { checkTerrainCorrected } from "../../helpers/sar-terrain.js";
 import { writeSyntheticRadarsat2 } from "../../helpers/synthetic-radarsat2.js";
 import { writeSyntheticRcm, zipRcmProduct, type SyntheticRcm } from "../../helpers/synthetic-rcm.js";
@@ -25,32 +18,13 @@ import { writeSyntheticRcm, zipRcmProduct, type SyntheticRcm } from "../../helpe
 // terrain-correction path, noise removal, channel selection, beam modes, compact polarimetry with its STAC Item,
 // refused and broken products, and a mixed job with RADARSAT-2 and Landsat on one grid.
 
-const logger = createLogger({ name: "test-worker", consoleLevel: "fatal" });
 const SAR_SCHEMA = path.resolve(
   import.meta.dirname,
   "../../../../shared/fixtures/stac-schemas/extensions/sar/v1.3.0/schema.json",
 );
 
-async function run(
-  sandbox: Sandbox,
-  request: Partial<JobRequest> & { imagery_list: string[] },
-): Promise<{ status: StatusDocument; log: string; out: string }> {
-  const config = loadConfig(sandbox.configPath, {});
-  const store = new JobStore(config.workingDir);
-  const jobId = uuidv7();
-  const now = new Date();
-  const full = { resolution: 100, cores: 2, delete_intermediate: false, ...request };
-  await store.create(
-    buildJobSpec(jobId, full, "tester", config, now),
-    createAccepted(jobId, full.imagery_list, now),
-  );
-  await runJob(store.jobDir(jobId), { logger });
-  return {
-    status: await store.readStatus(jobId),
-    log: await store.readLog(jobId),
-    out: path.join(sandbox.storage, "agricarta", "preprocessing", jobId, "output"),
-  };
-}
+const run = (sandbox: Sandbox, request: Parameters<typeof runWorkerJob>[1]): Promise<WorkerJobResult> =>
+  runWorkerJob(sandbox, request, { resolution: 100 });
 
 const rcmDir = (sandbox: Sandbox): string => path.join(sandbox.storage, "rcm-products", "2021", "08", "15");
 const srtmDir = (sandbox: Sandbox): string =>
@@ -125,7 +99,7 @@ describe("an RCM GRD product (VV, VH) calibrated through the shared SAR path", (
 describe("RCM compact polarimetry (CH, CV) in dB, with its STAC Item", () => {
   let sandbox: Sandbox;
   let product: SyntheticRcm;
-  let job: Awaited<ReturnType<typeof run>>;
+  let job: WorkerJobResult;
   beforeAll(async () => {
     sandbox = await createSandbox({ scenes: [], copy: ["required_datasets"] });
     product = await writeSyntheticRcm(rcmDir(sandbox), {

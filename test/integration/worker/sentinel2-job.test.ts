@@ -1,25 +1,16 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import gdal from "gdal-async";
-import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../../src/config/load-config.js";
-import { buildJobSpec } from "../../../src/jobs/build-job-spec.js";
-import type { JobRequest } from "../../../src/jobs/job-spec.js";
-import { JobStore } from "../../../src/jobs/job-store.js";
-import type { StatusDocument } from "../../../src/jobs/status-document.js";
-import { createAccepted } from "../../../src/jobs/transitions.js";
-import { createLogger } from "../../../src/logging/create-logger.js";
-import { runJob } from "../../../src/worker/run-job.js";
 import { S2_L2A, SCENES } from "../../helpers/paths.js";
 import { expectOneGrid } from "../../helpers/one-grid.js";
 import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
+import { runWorkerJob, type WorkerJobResult } from "../../helpers/worker-job.js";
 
 // Sentinel-2 through the whole worker, on the real L2A product (baseline 04.00, 60 m bands): values against the
 // formula from its MTD, SCL masking, a mixed Landsat + Sentinel-2 job on one grid, a zipped product read in
 // place, and broken products that fail alone.
 
-const logger = createLogger({ name: "test-worker", consoleLevel: "fatal" });
 const SAFE = `${S2_L2A.id}.SAFE`;
 const GRANULE = "GRANULE/L2A_T29UNU_A038058_20221005T115407";
 const band60 = (band: string): string => `${GRANULE}/IMG_DATA/R60m/T29UNU_20221005T115411_${band}_60m.jp2`;
@@ -32,27 +23,8 @@ async function sandboxWith(projection: string): Promise<Sandbox> {
   });
 }
 
-async function run(
-  sandbox: Sandbox,
-  request: Partial<JobRequest> & { imagery_list: string[] },
-): Promise<{ status: StatusDocument; log: string; out: string; jobId: string }> {
-  const config = loadConfig(sandbox.configPath, {});
-  const store = new JobStore(config.workingDir);
-  const jobId = uuidv7();
-  const now = new Date();
-  const full = { resolution: 60, cores: 2, delete_intermediate: false, ...request };
-  await store.create(
-    buildJobSpec(jobId, full, "tester", config, now),
-    createAccepted(jobId, full.imagery_list, now),
-  );
-  await runJob(store.jobDir(jobId), { logger });
-  return {
-    jobId,
-    status: await store.readStatus(jobId),
-    log: await store.readLog(jobId),
-    out: path.join(sandbox.storage, "agricarta", "preprocessing", jobId, "output"),
-  };
-}
+const run = (sandbox: Sandbox, request: Parameters<typeof runWorkerJob>[1]): Promise<WorkerJobResult> =>
+  runWorkerJob(sandbox, request, { resolution: 60 });
 
 function readBand(file: string): {
   values: ArrayLike<number>;
@@ -75,7 +47,7 @@ function readBand(file: string): {
 
 describe("a Sentinel-2 L2A scene on the tile's own UTM grid at 60 m", () => {
   let sandbox: Sandbox;
-  let result: Awaited<ReturnType<typeof run>>;
+  let result: WorkerJobResult;
   beforeAll(async () => {
     sandbox = await sandboxWith("EPSG:32629");
     result = await run(sandbox, { imagery_list: [SAFE], resampling: "near" });
