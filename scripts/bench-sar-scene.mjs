@@ -1,8 +1,9 @@
-// One RADARSAT-2 product through the sensor's plan and the pipeline, as the worker runs it, with the wall and
-// CPU time of each stage; used by bench-sar.mjs as a process of its own.
-//   node scripts/bench-sar-scene.mjs <pipeline|calibrate> <product dir> <SRTM dir> <work dir> <resolution>
-//     <threads> <report.json>
-// pipeline: HH and HV to sigma0 in dB, Gamma-MAP 7 x 7, terrain corrected, as COGs in <work dir>/output; the
+// One radar product (RADARSAT-2 or RCM) through its sensor's plan and the pipeline, as the worker runs it, with
+// the wall and CPU time of each stage; used by bench-sar.mjs as a process of its own.
+//   node scripts/bench-sar-scene.mjs <rs2|rcm> <pipeline|calibrate> <product dir> <SRTM dir> <work dir>
+//     <resolution> <threads> <report.json>
+// pipeline: both channels (HH and HV, VV and VH) to sigma0 in dB, Gamma-MAP 7 x 7, terrain corrected, as COGs in
+// <work dir>/output; the RCM plan removes no noise (PARAMS.RCM.noise_removal's default); the
 // DEM the plan writes stays in <work dir>/scratch for the gdalwarp baseline. calibrate: the same plan without
 // a filter, and only its prepare steps (calibration alone), so that the filter's share is the difference.
 // The stages are timed by wrapping gdal-async's warpAsync and translateAsync (the pipeline calls them through
@@ -13,10 +14,17 @@ import { performance } from "node:perf_hooks";
 import gdal from "gdal-async";
 import { BENCH_PROJECTION } from "./bench-measure.mjs";
 import { radarsat2Sensor } from "../dist/imagery/radarsat2/radarsat2-sensor.js";
+import { rcmSensor } from "../dist/imagery/rcm/rcm-sensor.js";
 import { preprocessScene } from "../dist/pipeline/preprocess-scene.js";
 
-const [mode, productDir, srtmDir, workDir, resolution, threads, report] = process.argv.slice(2);
+const SENSORS = {
+  rs2: { sensor: radarsat2Sensor, bands: ["HH", "HV"] },
+  rcm: { sensor: rcmSensor, bands: ["VV", "VH"] },
+};
+const [sensorKey, mode, productDir, srtmDir, workDir, resolution, threads, report] = process.argv.slice(2);
+if (!Object.hasOwn(SENSORS, sensorKey)) throw new Error(`sensor ${sensorKey}: rs2 or rcm`);
 if (mode !== "pipeline" && mode !== "calibrate") throw new Error(`mode ${mode}: pipeline or calibrate`);
+const { sensor, bands: channels } = SENSORS[sensorKey];
 const started = mark();
 const stages = new Map();
 /** Stages running now: a GDAL step inside one (a DEM made by a warp) belongs to it, not a stage of its own. */
@@ -25,13 +33,13 @@ gdal.config.set("GDAL_NUM_THREADS", threads);
 gdal.config.set("GDAL_CACHEMAX", "256"); // as the worker sets it
 timeGdalSteps();
 
-const scene = radarsat2Sensor.parseId(path.basename(productDir));
+const scene = sensor.parseId(path.basename(productDir));
 const scratchDir = path.join(workDir, "scratch");
 await fs.mkdir(scratchDir, { recursive: true });
 const filter = mode === "pipeline" ? "gamma" : "none";
 const plan = await timed("plan + ellipsoidal DEM", () =>
-  radarsat2Sensor.plan(productDir, scene, {
-    bands: ["HH", "HV"],
+  sensor.plan(productDir, scene, {
+    bands: channels,
     product: "sigma0",
     reflectanceType: "int16",
     radar: { calibration: "sigma0", filter, window: 7, units: "dB", modes: undefined },
