@@ -1,5 +1,4 @@
-import type { Georeferencing } from "../../pipeline/sar/calibrate-and-filter.js";
-import { gcpGeolocation, rpcGeolocation, tiePointBox } from "../sar/sar-geolocation.js";
+import { gcpGeolocation, rpcGeolocation, tiePointBox, tiePointGcps } from "../sar/sar-geolocation.js";
 import { checkBeamMode, sarBandPlans, sarLook, sarProvenance } from "../sar/sar-scene-plan.js";
 import type { ScenePlan, Sensor } from "../sensor.js";
 import { radarsat2Description } from "./radarsat2-description.js";
@@ -54,7 +53,8 @@ export const radarsat2Sensor: Sensor<Radarsat2SceneId> = {
         calibration: { kind: "detected" as const, gains: lut.gains, offset: lut.offset },
       };
     });
-    const georeferencing = product.rpc === undefined ? { gcps: tiePointGcps(product) } : { rpc: product.rpc };
+    const georeferencing =
+      product.rpc === undefined ? { gcps: tiePointGcps(product.tiePoints) } : { rpc: product.rpc };
     return {
       bands: sarBandPlans(channels, radar, looks, geolocation, georeferencing),
       description: radarsat2Description(scene, product, {
@@ -90,20 +90,6 @@ function refuseUnsupported(product: Radarsat2Product): void {
           "here; order the product as SGF or SGX",
       );
   }
-}
-
-/** The geolocation grid as GDAL's GCPs: tie points are pixel centres, so 0.5 is added, as GDAL's RS2 driver does. */
-function tiePointGcps(product: Radarsat2Product): Georeferencing["gcps"] {
-  return {
-    srs: "EPSG:4326",
-    gcps: product.tiePoints.map((point) => ({
-      dfGCPPixel: point.pixel + 0.5,
-      dfGCPLine: point.line + 0.5,
-      dfGCPX: point.lon,
-      dfGCPY: point.lat,
-      dfGCPZ: point.height,
-    })),
-  };
 }
 
 function requireSrtmDir(srtmDir: string | undefined): string {

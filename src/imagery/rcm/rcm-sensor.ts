@@ -1,5 +1,5 @@
 import type { Georeferencing } from "../../pipeline/sar/calibrate-and-filter.js";
-import { gcpGeolocation, rpcGeolocation, tiePointBox } from "../sar/sar-geolocation.js";
+import { gcpGeolocation, rpcGeolocation, tiePointBox, tiePointGcps } from "../sar/sar-geolocation.js";
 import {
   checkBeamMode,
   sarBandPlans,
@@ -68,7 +68,7 @@ export const rcmSensor: Sensor<RcmSceneId> = {
           );
     const looks = product.looks.range * product.looks.azimuth;
     const georeferencing: Georeferencing =
-      product.rpc === undefined ? { gcps: tiePointGcps(product) } : { rpc: product.rpc };
+      product.rpc === undefined ? { gcps: tiePointGcps(product.tiePoints) } : { rpc: product.rpc };
     return {
       bands: sarBandPlans(sarChannels, radar, looks, geolocation, georeferencing),
       description: rcmDescription(scene, product, {
@@ -103,20 +103,6 @@ function sampleKind(product: RcmProduct): "detected" | "complex" {
     );
   }
   return product.sampleType === "Complex" ? "complex" : "detected";
-}
-
-/** The tie points as GCPs, pixel centres at +0.5 as GDAL counts (the same convention as RADARSAT-2). */
-function tiePointGcps(product: RcmProduct): Georeferencing["gcps"] {
-  return {
-    srs: "EPSG:4326",
-    gcps: product.tiePoints.map((point) => ({
-      dfGCPPixel: point.pixel + 0.5,
-      dfGCPLine: point.line + 0.5,
-      dfGCPX: point.lon,
-      dfGCPY: point.lat,
-      dfGCPZ: point.height,
-    })),
-  };
 }
 
 function required(value: string | undefined, message: string): string {

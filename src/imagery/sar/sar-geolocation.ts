@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { Georeferencing } from "../../pipeline/sar/calibrate-and-filter.js";
 import { ellipsoidalDem } from "../../pipeline/sar/ellipsoidal-dem.js";
 import { ELLIPSOID_CRS, GEOID_CRS } from "../../pipeline/sar/geoid-heights.js";
 import { SRTM_FALLBACK_HEIGHT, type LonLatBox } from "../../pipeline/sar/srtm-dem.js";
@@ -11,6 +12,31 @@ import { FOOTPRINT_PADDING, transformerArguments } from "../../pipeline/sar/terr
 export interface TiePointLike {
   readonly lat: number;
   readonly lon: number;
+}
+
+/** A tie point of a product's geolocation grid: image coordinates counted from the first pixel's centre. */
+export interface TiePoint extends TiePointLike {
+  readonly line: number;
+  readonly pixel: number;
+  /** Metres above the ellipsoid. */
+  readonly height: number;
+}
+
+/**
+ * The geolocation grid as GDAL's GCPs. Tie points count from the first pixel's centre, so 0.5 is added, as
+ * GDAL's RS2 driver does (GDAL 3.11's RCM driver does not; the RCM specification counts from the centre too).
+ */
+export function tiePointGcps(points: readonly TiePoint[]): NonNullable<Georeferencing["gcps"]> {
+  return {
+    srs: "EPSG:4326",
+    gcps: points.map((point) => ({
+      dfGCPPixel: point.pixel + 0.5,
+      dfGCPLine: point.line + 0.5,
+      dfGCPX: point.lon,
+      dfGCPY: point.lat,
+      dfGCPZ: point.height,
+    })),
+  };
 }
 
 export interface SarGeolocation {

@@ -227,6 +227,35 @@ describe("RADARSAT-2 products a job leaves out or cannot read", () => {
     expect(published).toEqual([good.id]);
   }, 120_000);
 
+  it("places a product without rational functions by its tie points, saying so", async () => {
+    const product = await writeSyntheticRadarsat2(productsDir(sandbox), {
+      time: "2015-08-22T12:00:00Z",
+      rpc: false,
+    });
+    const job = await run(sandbox, { imagery_list: [product.id] });
+    expect(job.status.status, JSON.stringify(job.status.scenes)).toBe("successful");
+    expect(job.status.scenes[0]!.message).toMatch(/no rational functions: placed by its tie-point grid/);
+    expect(job.log).toContain(`Image: ${product.id} NOTE: the product has no rational functions`);
+    const item = JSON.parse(
+      await fs.readFile(path.join(job.out, "metadata", `${product.id}.stac.json`), "utf8"),
+    ) as { properties: Record<string, unknown>; bbox: number[] };
+    expect(item.properties["agricarta:provenance"]).toMatchObject({
+      geolocation: "gcp",
+      terrainCorrection: null,
+    });
+    // Placed where the tie points say: the output's extent (a rectangle on the Albers grid, so its corners reach
+    // past the tilted lat/lon footprint) holds the synthetic footprint, lat 50.2-50.6, lon 8.3-9.0, and little more.
+    const [west, south, east, north] = item.bbox as [number, number, number, number];
+    expect(west).toBeLessThan(8.3);
+    expect(west).toBeGreaterThan(8.0);
+    expect(east).toBeGreaterThan(9.0);
+    expect(east).toBeLessThan(9.3);
+    expect(south).toBeLessThan(50.2);
+    expect(south).toBeGreaterThan(50.0);
+    expect(north).toBeGreaterThan(50.6);
+    expect(north).toBeLessThan(50.8);
+  }, 120_000);
+
   it("reads a zipped product in place and puts it on one grid with a Landsat scene", async () => {
     const dir = productsDir(sandbox);
     const product = await writeSyntheticRadarsat2(dir, { time: "2015-08-22T11:00:00Z" });
