@@ -62,7 +62,8 @@ export function checkTerrainCorrected(check: TerrainCheck): { checked: number; s
   return { checked, shifted };
 }
 
-function readBand(file: string) {
+/** A band's values, nodata, geotransform and size. */
+export function readBand(file: string) {
   const ds = gdal.open(file);
   try {
     const band = ds.bands.get(1);

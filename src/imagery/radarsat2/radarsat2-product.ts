@@ -17,7 +17,7 @@ import {
   Radarsat2ProductTypeSchema,
   type Radarsat2Product,
 } from "./radarsat2-product-schema.js";
-import { readRationalFunctions } from "./radarsat2-rpc.js";
+import { readRationalFunctions } from "../sar/rational-functions.js";
 
 // A RADARSAT-2 product's product.xml: identity, acquisition, raster layout, geolocation (tie points and the RPC
 // model) and the LUT and image files, every one of which must be in the product. Elements are read by name; the

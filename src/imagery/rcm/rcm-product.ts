@@ -21,7 +21,7 @@ import {
   SAMPLE_TYPES,
   type RcmProduct,
 } from "./rcm-product-schema.js";
-import { readRcmRationalFunctions } from "./rcm-rpc.js";
+import { readRationalFunctions } from "../sar/rational-functions.js";
 
 // An RCM product's metadata/product.xml (namespace rcmGsProductSchema, which is not checked: elements are read
 // by name, as GDAL's driver does): identity, acquisition, raster layout, geolocation (tie points and the RPC
@@ -98,7 +98,7 @@ export function parseRcmProductXml(text: string): RcmProduct {
     const raster = readRaster(reference.get("rasterAttributes"), productType);
     const geographic = reference.get("geographicInformation");
     const tiePoints = readTiePoints(geographic.get("geolocationGrid"));
-    const rpc = readRcmRationalFunctions(geographic);
+    const rpc = readRationalFunctions(geographic);
     const image = readSceneImage(root.get("sceneAttributes"));
     const imageFiles = readImageFiles(image, channels, channelsElement);
     const samplesPerLine = image.get("samplesPerLine").value(SIZE);

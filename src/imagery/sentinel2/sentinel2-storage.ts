@@ -1,6 +1,5 @@
-import fs from "node:fs/promises";
 import path from "node:path";
-import { errnoCode } from "../../common/errors.js";
+import { statKind } from "../stat-kind.js";
 import type { Sentinel2Level, Sentinel2SceneId } from "./sentinel2-scene-id.js";
 
 // Where a Sentinel-2 product lives on the imagery volume, found with fs.stat alone (no GDAL): an unpacked
@@ -63,15 +62,4 @@ export async function locateSentinel2Scene(
     }
   }
   return { kind: "missing", where: path.join(dirs[0]!, `${scene.id}.SAFE (or .SAFE.zip, .zip)`) };
-}
-
-async function statKind(file: string): Promise<"dir" | "file" | undefined> {
-  try {
-    const stat = await fs.stat(file);
-    return stat.isDirectory() ? "dir" : stat.isFile() ? "file" : undefined;
-  } catch (error) {
-    const code = errnoCode(error);
-    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
-    throw error;
-  }
 }

@@ -1,11 +1,10 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { Ajv } from "ajv";
-import gdal from "gdal-async";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/load-config.js";
 import { expectOneGrid } from "../../helpers/one-grid.js";
-import { checkTerrainCorrected } from "../../helpers/sar-terrain.js";
+import { checkTerrainCorrected, readBand } from "../../helpers/sar-terrain.js";
 import { SCENES } from "../../helpers/paths.js";
 import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
 import { runWorkerJob, type WorkerJobResult } from "../../helpers/worker-job.js";
@@ -26,27 +25,6 @@ const SAR_SCHEMA = path.resolve(
 
 const run = (sandbox: Sandbox, request: Parameters<typeof runWorkerJob>[1]): Promise<WorkerJobResult> =>
   runWorkerJob(sandbox, request, { resolution: 100 });
-
-function readBand(file: string): {
-  values: Float64Array;
-  nodata: number | null;
-  transform: number[];
-  size: { x: number; y: number };
-} {
-  const ds = gdal.open(file);
-  try {
-    const band = ds.bands.get(1);
-    const { x, y } = ds.rasterSize;
-    return {
-      values: Float64Array.from(band.pixels.read(0, 0, x, y) as ArrayLike<number>),
-      nodata: band.noDataValue,
-      transform: ds.geoTransform!,
-      size: { x, y },
-    };
-  } finally {
-    ds.close();
-  }
-}
 
 const productsDir = (sandbox: Sandbox): string =>
   path.join(sandbox.storage, "rs2-products", "2015", "08", "22");
