@@ -9,6 +9,8 @@ import { ConfigError, configPathFrom, loadConfig } from "./config/load-config.js
 import { errorMessage } from "./common/errors.js";
 import { createService } from "./create-service.js";
 import { createExecutor } from "./executors/create-executor.js";
+import { createLeaderLease } from "./executors/create-leader-lease.js";
+import { WorkingDirLease } from "./jobs/working-dir-lease.js";
 import { probeWorker } from "./executors/probe-worker.js";
 import type { Logger } from "./logging/create-logger.js";
 import { createLogger } from "./logging/create-logger.js";
@@ -52,7 +54,15 @@ async function main(): Promise<void> {
       probeGdal: async () => (await probeWorker(WORKER_ENTRY)).gdal,
     }),
   });
-  await jobs.start();
+  // One process leads: it runs the queue and the workers (see leadOn below).
+  const lead = leadOn(config, logger);
+  lead.start(() => {
+    logger.info("leading: running the job queue and the workers");
+    jobs.start().catch((error: unknown) => {
+      logger.fatal({ err: error }, "could not start leading");
+      process.exit(1);
+    });
+  });
 
   const server = app.listen(config.port, () => {
     const address = server.address();
@@ -68,6 +78,8 @@ async function main(): Promise<void> {
   const shutdown = (signal: string): void => {
     logger.info({ signal }, "shutting down");
     jobs.stop();
+    // A leader hands the lease over at once rather than making the others wait out its duration.
+    void lead.stop();
     void executor.close();
     server.close(() => {
       logger.flush();
@@ -78,6 +90,49 @@ async function main(): Promise<void> {
   };
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   process.once("SIGINT", () => shutdown("SIGINT"));
+}
+
+/**
+ * How this process comes to lead. With LEADER_ELECTION, on the Lease (replicas of the Kubernetes executor);
+ * a leader that loses it exits at once, so that never two run the queue, and Kubernetes restarts it as a
+ * follower. Otherwise (one replica) on a file in the working directory, which says so when a second process
+ * runs the local executor on the same directory.
+ */
+function leadOn(config: Config, logger: Logger): { start(onLead: () => void): void; stop(): Promise<void> } {
+  const leaderElection = config.leaderElection;
+  if (leaderElection !== undefined && config.executor.kind === "kubernetes") {
+    const lease = createLeaderLease(
+      { ...config, leaderElection, executor: config.executor },
+      logger.child({ component: "lease" }),
+    );
+    logger.info({ lease: leaderElection.leaseName }, "answering requests; leading when the lease is ours");
+    return {
+      start: (onLead) =>
+        lease.start({
+          onStartedLeading: onLead,
+          onStoppedLeading: () => {
+            logger.fatal("lost the leader lease; exiting so that only the new leader runs jobs");
+            logger.flush();
+            process.exit(1);
+          },
+        }),
+      // A leader hands the lease over at once rather than making the others wait out its duration.
+      stop: () => lease.stop(),
+    };
+  }
+  const claim = new WorkingDirLease({
+    workingDir: config.workingDir,
+    logger: logger.child({ component: "lease" }),
+  });
+  return {
+    start: (onLead) => {
+      claim.start(onLead).catch((error: unknown) => {
+        logger.fatal({ err: error }, "could not claim the working directory");
+        process.exit(1);
+      });
+    },
+    stop: () => claim.stop(),
+  };
 }
 
 /** API keys from their file, or authentication off when the config says so explicitly; never by omission. */

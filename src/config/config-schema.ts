@@ -137,7 +137,32 @@ export const ConfigSchema = z
     HEARTBEAT_INTERVAL: z.number().positive().default(5),
     HEARTBEAT_TIMEOUT: z.number().positive().default(60),
     STAGING: z.enum(["copy", "in_place"]).default("copy"),
-    /** Seconds a job's worker may run before it is stopped and the job failed. */
+    /**
+     * Most workers one job runs at once, one task (scene) each: pods with the Kubernetes executor (each asking for
+     * the job's cores); processes with the local one, where the job's cores are shared among them (at most
+     * `cores` processes). Default: 10 pods; locally, see LOCAL_POOL_DEFAULT in src/config/config.ts.
+     */
+    MAX_PARALLEL_SCENES: positiveInt.max(1000).optional(),
+    /** Times a task whose worker died before it could finish (OOM kill, eviction, node lost, deadline) is run again. */
+    SCENE_RETRIES: z.number().int().min(0).max(10).default(1),
+    /**
+     * Two or more API replicas (Kubernetes executor only): they elect a leader on a coordination.k8s.io/v1 Lease;
+     * only the leader runs the queue and the workers, every replica answers and accepts jobs.
+     */
+    LEADER_ELECTION: z
+      .strictObject({
+        LEASE_NAME: z
+          .string()
+          .regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, "must be a Kubernetes object name")
+          .max(253)
+          .default("agricarta-preprocessing-leader"),
+        /** Seconds a leader that stops renewing keeps the lease; another replica takes over after it. */
+        LEASE_DURATION: z.number().int().min(2).max(600).default(15),
+        /** Seconds between the leader's renewals (and the others' attempts to acquire); under LEASE_DURATION. */
+        RENEW_PERIOD: z.number().positive().max(300).default(5),
+      })
+      .optional(),
+    /** Seconds one worker (one task's attempt: a scene) may run before it is stopped; its scene is retried. */
     JOB_TIMEOUT: z
       .number()
       .positive()
@@ -189,6 +214,24 @@ export const ConfigSchema = z
     KUBERNETES: KubernetesSchema.optional(),
   })
   .superRefine((config, ctx) => {
+    if (config.LEADER_ELECTION !== undefined && config.EXECUTOR !== "kubernetes") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["LEADER_ELECTION"],
+        message:
+          "needs EXECUTOR kubernetes: the local executor runs its workers inside one API process, so it runs one replica",
+      });
+    }
+    if (
+      config.LEADER_ELECTION !== undefined &&
+      config.LEADER_ELECTION.RENEW_PERIOD >= config.LEADER_ELECTION.LEASE_DURATION
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["LEADER_ELECTION", "RENEW_PERIOD"],
+        message: "must be shorter than LEASE_DURATION",
+      });
+    }
     if (config.EXECUTOR === "kubernetes" && config.KUBERNETES === undefined) {
       ctx.addIssue({
         code: "custom",

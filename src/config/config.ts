@@ -29,7 +29,14 @@ export interface Config {
   readonly heartbeatTimeoutMs: number;
   /** copy: stage each scene into the job (copy + tar.gz, as the seed); in_place: read it where it lies. */
   readonly staging: "copy" | "in_place";
+  /** How long one worker (one task's attempt) may run. */
   readonly jobTimeoutMs: number;
+  /** Most workers (tasks) of one job at once: pods, or local processes sharing the job's cores. */
+  readonly maxParallelScenes: number;
+  /** Reruns of a task whose worker died before finishing it. */
+  readonly sceneRetries: number;
+  /** Set when several API replicas elect a leader on a Lease (Kubernetes executor only). */
+  readonly leaderElection: LeaderElectionConfig | undefined;
   readonly maxQueuedJobs: number;
   /** MAX_QUEUED_JOBS_PER_OWNER, its default resolved. */
   readonly maxQueuedJobsPerOwner: number;
@@ -51,6 +58,20 @@ export interface Config {
     | { readonly kind: "disabled" }
     | { readonly kind: "unset" };
 }
+
+export interface LeaderElectionConfig {
+  readonly leaseName: string;
+  readonly leaseDurationMs: number;
+  readonly renewPeriodMs: number;
+}
+
+/** Scene pods of one job at once on Kubernetes, unless MAX_PARALLEL_SCENES says otherwise. */
+export const KUBERNETES_PARALLEL_DEFAULT = 10;
+/**
+ * Local worker processes of one job at once (each with its share of the job's cores), unless MAX_PARALLEL_SCENES
+ * says otherwise: decided by `./dev bench pool` (see docs/deployment.md).
+ */
+export const LOCAL_POOL_DEFAULT = 2;
 
 export interface KubernetesExecutorConfig {
   readonly kind: "kubernetes";
@@ -109,6 +130,18 @@ export function resolveConfig(
     heartbeatTimeoutMs: raw.HEARTBEAT_TIMEOUT * 1000,
     staging: raw.STAGING,
     jobTimeoutMs: raw.JOB_TIMEOUT * 1000,
+    maxParallelScenes:
+      raw.MAX_PARALLEL_SCENES ??
+      (raw.EXECUTOR === "kubernetes" ? KUBERNETES_PARALLEL_DEFAULT : LOCAL_POOL_DEFAULT),
+    sceneRetries: raw.SCENE_RETRIES,
+    leaderElection:
+      raw.LEADER_ELECTION === undefined
+        ? undefined
+        : {
+            leaseName: raw.LEADER_ELECTION.LEASE_NAME,
+            leaseDurationMs: raw.LEADER_ELECTION.LEASE_DURATION * 1000,
+            renewPeriodMs: raw.LEADER_ELECTION.RENEW_PERIOD * 1000,
+          },
     maxQueuedJobs: raw.MAX_QUEUED_JOBS,
     maxQueuedJobsPerOwner: raw.MAX_QUEUED_JOBS_PER_OWNER ?? Math.max(1, Math.ceil(raw.MAX_QUEUED_JOBS / 4)),
     jobRetentionMs: raw.JOB_RETENTION * 1000,

@@ -1,16 +1,40 @@
 import type { WorkerRecord } from "./worker-record.js";
 
-// How a job's worker is started, watched and stopped. The local executor runs it as a detached process on this
-// machine; the Kubernetes executor runs it as a batch/v1 Job. The job service only sees this interface.
+// How a task's worker is started, watched and stopped. A job runs as tasks (one per scene; task-document.ts),
+// each in a worker of its own: the local executor runs it as a detached process on this machine, the Kubernetes
+// executor as a batch/v1 Job. The job service only sees this interface.
 
-/** What an executor needs to start a job's worker. */
+/** Which task of a job a worker runs, and which attempt at it this is (1 for the first). */
+export interface TaskRef {
+  readonly index: number;
+  readonly attempt: number;
+}
+
+/** What an executor needs to start a task's worker. */
 export interface WorkerLaunch {
   readonly jobId: string;
   readonly jobDir: string;
-  /** The cores the job asked for: the worker's GDAL threads, and its CPU request on Kubernetes. */
+  readonly task: TaskRef;
+  /** The cores the job asked for: the worker's CPU request on Kubernetes. */
   readonly cores: number;
+  /** The worker's GDAL threads: the job's cores, or its share of them when a local pool runs several tasks. */
+  readonly threads: number;
   /** Where the worker's own output goes; the job store names these files, the executor writes them. */
   readonly logs: WorkerLogFiles;
+}
+
+/** The worker entry point's arguments for a launch: `<job dir> --task <i> --attempt <n> --threads <t>`. */
+export function workerArguments(launch: WorkerLaunch): string[] {
+  const { jobDir, task, threads } = launch;
+  return [
+    jobDir,
+    "--task",
+    String(task.index),
+    "--attempt",
+    String(task.attempt),
+    "--threads",
+    String(threads),
+  ];
 }
 
 /** The files in a job's directory that receive its worker's own output. */
@@ -62,6 +86,11 @@ export interface Executor {
   startup(record: WorkerRecord): Promise<WorkerStartup>;
   /** Stops the worker and everything it started; resolves once they are gone. */
   stop(record: WorkerRecord): Promise<void>;
+  /**
+   * Stops every worker of a job (a cancel): those recorded, and any this executor can find by the job's id
+   * (Kubernetes: every Job labelled with it); resolves once they are gone.
+   */
+  stopAll(jobId: string, records: readonly WorkerRecord[]): Promise<void>;
   /** Releases what the executor holds (watches, connections). Workers keep running. */
   close(): Promise<void>;
 }

@@ -6,9 +6,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
 import { errnoCode } from "../common/errors.js";
 import type { WorkerRecord } from "./worker-record.js";
-import type { Executor, StartedWorker, WorkerExit, WorkerLaunch, WorkerStartup } from "./executor.js";
+import {
+  workerArguments,
+  type Executor,
+  type StartedWorker,
+  type WorkerExit,
+  type WorkerLaunch,
+  type WorkerStartup,
+} from "./executor.js";
 
-// Runs each job's worker as a detached Node process in its own process group, so that it outlives an API
+// Runs each task's worker as a detached Node process in its own process group, so that it outlives an API
 // restart and so that cancelling kills GDAL and tar children along with it.
 
 export interface LocalExecutorOptions {
@@ -27,13 +34,14 @@ export class LocalExecutor implements Executor {
     this.#stopGraceMs = options.stopGraceMs ?? 5_000;
   }
 
-  async start({ jobDir, logs }: WorkerLaunch): Promise<StartedWorker> {
+  async start(launch: WorkerLaunch): Promise<StartedWorker> {
+    const { logs } = launch;
     // The worker writes straight to files it inherits, never through a pipe to this process, so it keeps
     // running (and logging) when the API stops. Node hands an open file stream's descriptor to the child.
     const stdout = await openLogFile(logs.stdout);
     const stderr = await openLogFile(logs.stderr);
     const spawn = () =>
-      execa(process.execPath, [this.#workerEntry, jobDir], {
+      execa(process.execPath, [this.#workerEntry, ...workerArguments(launch)], {
         detached: true,
         cleanup: false,
         reject: false,
@@ -98,6 +106,16 @@ export class LocalExecutor implements Executor {
       }
       await sleep(50);
     }
+  }
+
+  /**
+   * Stops every recorded worker at once (a job's workers here are the processes it recorded) and resolves once
+   * all are gone; a stop that failed is thrown only then.
+   */
+  async stopAll(_jobId: string, records: readonly WorkerRecord[]): Promise<void> {
+    const stopped = await Promise.allSettled(records.map((record) => this.stop(record)));
+    const failed = stopped.find((result) => result.status === "rejected");
+    if (failed !== undefined) throw failed.reason;
   }
 
   async close(): Promise<void> {

@@ -14,6 +14,8 @@ const FILES = {
   output: "output",
   /** Scratch files of the pipeline's prepare steps (radar calibration), removed scene by scene. */
   scratch: "scratch",
+  /** The job's tasks: <index>.json (the task's document), <index>.runs.json (its attempts), its workers' logs. */
+  tasks: "tasks",
   /** An echo job's outputs. */
   results: "results.json",
   /** What the worker measured (scene durations, bytes written), for the API's metrics. */
@@ -71,6 +73,23 @@ export class JobLayout {
       stderr: this.#file("workerStderr"),
       combined: this.#file("workerLog"),
     };
+  }
+
+  get tasks(): string {
+    return this.#file("tasks");
+  }
+  /** A task's document, written by the worker that runs it. */
+  task(index: number): string {
+    return path.join(this.tasks, `${index}.json`);
+  }
+  /** A task's attempts, written by the API that leads. */
+  taskRuns(index: number): string {
+    return path.join(this.tasks, `${index}.runs.json`);
+  }
+  /** Where the executor writes one attempt's worker output: tasks/<index>.<attempt>.worker.{stdout,stderr,}.log. */
+  taskWorkerLogs(index: number, attempt: number): WorkerLogFiles {
+    const base = path.join(this.tasks, `${index}.${attempt}.worker`);
+    return { stdout: `${base}.stdout.log`, stderr: `${base}.stderr.log`, combined: `${base}.log` };
   }
 
   /** What publishing copies, each to the same name in the published folder: outputs, job_log.txt, job.json. */

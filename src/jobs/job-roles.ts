@@ -15,7 +15,7 @@ import { RetentionSweep } from "./retention-sweep.js";
 import type { StatusDocument } from "./status-document.js";
 import type { SubscriberNotifier } from "./subscriber-notifier.js";
 import type { WorkerFigures } from "./worker-figures.js";
-import { WorkerSupervisor } from "./worker-supervisor.js";
+import { TaskDispatcher } from "./task-dispatcher.js";
 
 // Wires the job service's roles to each other around one job store and one keyed lock, from the config.
 
@@ -25,7 +25,7 @@ export interface JobServiceDeps {
   readonly config: Config;
   readonly logger: Logger;
   readonly now?: () => Date;
-  /** How often running workers are checked for life and heartbeat. */
+  /** How often running workers are checked for life and heartbeat, and the working directory for new jobs. */
   readonly checkIntervalMs?: number;
   /** How often finished jobs are checked against JOB_RETENTION (and results against RESULTS_RETENTION). */
   readonly retentionIntervalMs?: number;
@@ -38,11 +38,11 @@ export interface JobServiceDeps {
 export interface JobRoles {
   readonly lock: KeyedLock;
   readonly endings: JobEndings;
-  readonly supervisor: WorkerSupervisor;
+  readonly dispatcher: TaskDispatcher;
   readonly scheduler: JobScheduler;
   readonly submission: JobSubmission;
   readonly retention: RetentionSweep;
-  /** Start-up reconciliation (reconcile-jobs.ts) on these roles. */
+  /** Reconciliation with the working directory (reconcile-jobs.ts) on these roles. */
   readonly reconcile: () => Promise<void>;
 }
 
@@ -53,14 +53,17 @@ export function createJobRoles(deps: JobServiceDeps): JobRoles {
   const idempotency = new IdempotencyStore(store.workingDir);
   const reports = new JobReports({ store, logger, notifier, onJobEnded });
   const endings = new JobEndings({ store, reports, logger, now });
-  const supervisor: WorkerSupervisor = new WorkerSupervisor({
+  const dispatcher: TaskDispatcher = new TaskDispatcher({
     ...{ store, executor, endings, reports, lock, logger, now },
     jobTimeoutMs: config.jobTimeoutMs,
     heartbeatTimeoutMs: config.heartbeatTimeoutMs,
+    maxParallelScenes: config.maxParallelScenes,
+    sceneRetries: config.sceneRetries,
+    sharesCores: config.executor.kind === "local",
     onSlotFreed: () => scheduler.pump(),
   });
   const scheduler = new JobScheduler({
-    ...{ store, executor, supervisor, endings, reports, lock, logger },
+    ...{ dispatcher, lock, logger },
     maxConcurrentJobs: config.maxConcurrentJobs,
   });
   const submission = new JobSubmission({
@@ -74,6 +77,6 @@ export function createJobRoles(deps: JobServiceDeps): JobRoles {
     resultsRetentionMs: config.resultsRetentionMs,
     publishRoot: path.join(config.imageryStorage, PUBLISH_ROOT),
   });
-  const reconcile = () => reconcileJobs({ store, scheduler, supervisor, endings, logger });
-  return { lock, endings, supervisor, scheduler, submission, retention, reconcile };
+  const reconcile = () => reconcileJobs({ store, scheduler, dispatcher, lock, logger });
+  return { lock, endings, dispatcher, scheduler, submission, retention, reconcile };
 }

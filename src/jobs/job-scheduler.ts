@@ -1,22 +1,14 @@
-import { errorMessage } from "../common/errors.js";
-import { describeWorker, type Executor, type StartedWorker } from "../executors/executor.js";
 import type { Logger } from "../logging/create-logger.js";
 import { FairQueue } from "./fair-queue.js";
-import type { JobEndings } from "./job-endings.js";
-import type { JobReports } from "./job-reports.js";
-import type { JobStore } from "./job-store.js";
 import type { KeyedLock } from "./keyed-lock.js";
-import type { WorkerSupervisor } from "./worker-supervisor.js";
+import type { TaskDispatcher } from "./task-dispatcher.js";
 
-// Accepted jobs wait here until a slot is free (at most MAX_CONCURRENT_JOBS workers), then their worker is
-// started and handed to the supervisor. The queue is fair between owners (fair-queue.ts).
+// Accepted jobs wait here until a slot is free (at most MAX_CONCURRENT_JOBS running), then the dispatcher
+// starts them. The queue is fair between owners (fair-queue.ts). Only the API that leads runs it: another
+// replica leaves what it accepts to the leader, which finds it in the working directory (reconcile-jobs.ts).
 
 export interface JobSchedulerDeps {
-  readonly store: JobStore;
-  readonly executor: Executor;
-  readonly supervisor: WorkerSupervisor;
-  readonly endings: JobEndings;
-  readonly reports: JobReports;
+  readonly dispatcher: TaskDispatcher;
   readonly lock: KeyedLock;
   readonly logger: Logger;
   readonly maxConcurrentJobs: number;
@@ -26,9 +18,19 @@ export class JobScheduler {
   readonly #deps: JobSchedulerDeps;
   readonly #queue = new FairQueue();
   #pumping = false;
+  #leading = false;
 
   constructor(deps: JobSchedulerDeps) {
     this.#deps = deps;
+  }
+
+  /** Whether this process runs the queue (it leads); until then it queues nothing and starts nothing. */
+  get leading(): boolean {
+    return this.#leading;
+  }
+
+  lead(): void {
+    this.#leading = true;
   }
 
   get queuedCount(): number {
@@ -43,9 +45,9 @@ export class JobScheduler {
     return this.#queue.has(jobId);
   }
 
-  /** Queues an accepted job behind its owner's earlier ones. */
+  /** Queues an accepted job behind its owner's earlier ones (only where this process leads). */
   enqueue(jobId: string, owner: string): void {
-    this.#queue.push(jobId, owner);
+    if (this.#leading) this.#queue.push(jobId, owner);
   }
 
   /** Takes a job out of the queue (cancelled while waiting). */
@@ -53,52 +55,27 @@ export class JobScheduler {
     this.#queue.remove(jobId);
   }
 
-  /** Counts an adopted worker as its owner's latest start, so others go first. */
+  /** Counts an adopted job as its owner's latest start, so others go first. */
   noteRunning(owner: string): void {
     this.#queue.noteStart(owner);
   }
 
   /** Starts queued jobs while there are free slots. */
   async pump(): Promise<void> {
-    if (this.#pumping) return;
+    if (this.#pumping || !this.#leading) return;
     this.#pumping = true;
     try {
-      const { supervisor, maxConcurrentJobs } = this.#deps;
-      while (supervisor.runningCount < maxConcurrentJobs) {
+      const { dispatcher, maxConcurrentJobs, lock, logger } = this.#deps;
+      while (dispatcher.runningCount < maxConcurrentJobs) {
         const jobId = this.#queue.shift();
         if (jobId === undefined) break;
-        await this.#deps.lock.run(jobId, () => this.#launch(jobId));
+        // Under the job's lock, so that a cancel cannot slip in between its start and its first workers.
+        await lock
+          .run(jobId, () => dispatcher.begin(jobId))
+          .catch((error: unknown) => logger.error({ jobId, err: error }, "could not start the job"));
       }
     } finally {
       this.#pumping = false;
     }
-  }
-
-  /** Starts a queued job's worker, under the job's lock so that a cancel cannot slip in between. */
-  async #launch(jobId: string): Promise<void> {
-    const { store, executor, supervisor, endings, reports } = this.#deps;
-    const log = this.#deps.logger.child({ jobId });
-    const status = await store.readStatus(jobId).catch(() => undefined);
-    if (status?.status !== "accepted") return;
-    let started: StartedWorker | undefined;
-    try {
-      const spec = await store.readSpec(jobId);
-      started = await executor.start({
-        jobId,
-        jobDir: store.jobDir(jobId),
-        cores: spec.request?.cores ?? 1,
-        logs: store.workerLogFiles(jobId),
-      });
-      await store.writeWorkerRecord(jobId, started.record);
-    } catch (error) {
-      log.error({ err: error }, "could not start worker");
-      // A worker that started but could not be recorded would run unwatched: stop it.
-      if (started !== undefined) await executor.stop(started.record).catch(() => undefined);
-      await endings.fail(jobId, `could not start the worker: ${errorMessage(error)}`);
-      return;
-    }
-    supervisor.watch(jobId, started.record, started.exited);
-    log.info({ worker: describeWorker(started.record) }, "worker started");
-    void reports.tell(jobId, "inProgress");
   }
 }

@@ -7,9 +7,10 @@ import { isTerminal, type StatusDocument } from "./status-document.js";
 import { createAccepted, InvalidTransitionError } from "./transitions.js";
 
 // The API's side of the job life cycle, as one object for the routes and the server. The work is done by its
-// roles: submission (job-submission.ts), the scheduler (job-scheduler.ts), the supervisor of running workers
-// (worker-supervisor.ts), start-up reconciliation (reconcile-jobs.ts) and the retention sweep
-// (retention-sweep.ts), all under one keyed lock (keyed-lock.ts).
+// roles: submission (job-submission.ts), the scheduler (job-scheduler.ts), the dispatcher of the jobs' tasks to
+// workers (task-dispatcher.ts), reconciliation with the working directory (reconcile-jobs.ts) and the
+// retention sweep (retention-sweep.ts), all under one keyed lock (keyed-lock.ts). Every replica of the API
+// answers and accepts jobs; only the one that leads (start()) runs the queue, the workers and the sweep.
 
 export { IdempotencyConflictError, QueueFullError } from "./submission-errors.js";
 export type { JobServiceDeps } from "./job-roles.js";
@@ -27,13 +28,21 @@ export class JobService {
     this.#roles = createJobRoles(deps);
   }
 
-  /** Reconciles the job directories with the workers that are really running, then starts watching. */
+  /**
+   * Starts leading: reconciles the job directories with the workers that are really running (adopting them),
+   * then runs the queue, watches the workers and looks for jobs other replicas accepted.
+   */
   async start(): Promise<void> {
+    this.#roles.scheduler.lead();
     await this.reconcile();
     const { config, checkIntervalMs = 2_000 } = this.#deps;
     const shortest = Math.min(config.jobRetentionMs, config.resultsRetentionMs ?? Infinity);
     const sweepMs = this.#deps.retentionIntervalMs ?? Math.min(10 * 60_000, Math.max(1_000, shortest / 10));
-    this.#every(checkIntervalMs, () => this.#roles.supervisor.check());
+    this.#every(checkIntervalMs, async () => {
+      await this.#roles.dispatcher.check();
+      await this.reconcile();
+      await this.#roles.scheduler.pump();
+    });
     this.#every(sweepMs, () => this.#sweepQuietly());
     await this.#roles.scheduler.pump();
     await this.#sweepQuietly();
@@ -44,7 +53,7 @@ export class JobService {
     for (const timer of this.#timers.splice(0)) clearInterval(timer);
   }
 
-  /** After a restart: accepted jobs queued again in creation order, live workers adopted, dead ones failed. */
+  /** Accepted jobs queued in creation order, running ones adopted with their workers (see reconcile-jobs.ts). */
   reconcile(): Promise<void> {
     return this.#roles.reconcile();
   }
@@ -70,14 +79,14 @@ export class JobService {
     }));
   }
 
-  /** Dismisses a queued or running job; a running worker and its children are stopped first. */
+  /** Dismisses a queued or running job; its running workers (and their children) are stopped first. */
   async cancel(jobId: string): Promise<StatusDocument> {
     const before = await this.#store.readStatus(jobId);
     if (isTerminal(before.status)) throw new InvalidTransitionError(before.status, "dismissed");
-    const { lock, scheduler, supervisor, endings } = this.#roles;
+    const { lock, scheduler, dispatcher, endings } = this.#roles;
     return lock.run(jobId, async () => {
       scheduler.dequeue(jobId);
-      const wasRunning = await supervisor.stop(jobId);
+      const wasRunning = await dispatcher.cancel(jobId, before);
       const dismissed = await endings.dismiss(jobId);
       this.#deps.logger.info({ jobId, wasRunning }, "job dismissed");
       void scheduler.pump();
@@ -114,8 +123,19 @@ export class JobService {
     return this.#roles.scheduler.queuedCount;
   }
 
+  /** Jobs running here: the leader's; 0 on another replica. */
   get runningCount(): number {
-    return this.#roles.supervisor.runningCount;
+    return this.#roles.dispatcher.runningCount;
+  }
+
+  /** Workers running here, across jobs (scene pods or processes). */
+  get workerCount(): number {
+    return this.#roles.dispatcher.workerCount;
+  }
+
+  /** Whether this process leads (runs the queue and the workers). */
+  get leading(): boolean {
+    return this.#roles.scheduler.leading;
   }
 
   #every(intervalMs: number, work: () => Promise<unknown>): void {

@@ -5,7 +5,10 @@ import { errnoCode } from "../common/errors.js";
 import type { WorkerLogFiles } from "../executors/executor.js";
 import { WorkerRecordSchema, type WorkerRecord } from "../executors/worker-record.js";
 import { JobLayout } from "./job-layout.js";
+import { jobLogLines, logText } from "./job-log.js";
 import { JobSpecSchema, specProblem, type JobSpec } from "./job-spec.js";
+import { aggregateStatus, taskCount } from "./task-aggregate.js";
+import { TaskDocumentSchema, TaskRunsSchema, type TaskDocument, type TaskRuns } from "./task-document.js";
 import { WorkerFiguresSchema, type WorkerFigures } from "./worker-figures.js";
 import { isTerminal, StatusDocumentSchema, type JobState, type StatusDocument } from "./status-document.js";
 
@@ -40,6 +43,12 @@ export interface ListOptions {
   readonly owner?: string | undefined;
   /** Return only the documents this accepts. */
   readonly filter?: ((doc: StatusDocument) => boolean) | undefined;
+}
+
+/** A job's tasks by index: each one's document and attempts (undefined where there is none yet). */
+export interface JobTasks {
+  readonly tasks: (TaskDocument | undefined)[];
+  readonly runs: (TaskRuns | undefined)[];
 }
 
 export interface JobPage {
@@ -127,7 +136,16 @@ export class JobStore {
     return owner;
   }
 
+  /** The job's status; a running job's with its tasks' scenes, progress and heartbeat (task-aggregate.ts). */
   async readStatus(jobId: string): Promise<StatusDocument> {
+    const doc = await this.readRawStatus(jobId);
+    if (doc.status !== "running") return doc;
+    const { tasks, runs } = await this.readTasks(jobId, taskCount(doc));
+    return aggregateStatus(doc, tasks, runs);
+  }
+
+  /** status.json as written: while the job runs, what the API wrote when it started it (no tasks' state). */
+  async readRawStatus(jobId: string): Promise<StatusDocument> {
     const cached = this.#finished.get(jobId);
     if (cached !== undefined) return cached;
     const parsed = StatusDocumentSchema.safeParse(await this.#readJson(jobId, "status"));
@@ -175,12 +193,24 @@ export class JobStore {
     }
   }
 
+  /** job_log.txt; for a running job, the log assembled from its tasks so far (job-log.ts). */
   async readLog(jobId: string): Promise<string> {
+    const status = await this.readRawStatus(jobId);
+    if (status.status === "running") {
+      const { tasks, runs } = await this.readTasks(jobId, taskCount(status));
+      const spec = await this.readSpec(jobId);
+      return logText(jobLogLines({ spec, workingDir: this.workingDir, tasks, runs }));
+    }
     try {
       return await fs.readFile(this.layout(jobId).log, "utf8");
     } catch (error) {
       throw notFoundOr(jobId, error);
     }
+  }
+
+  /** Replaces job_log.txt as a whole, atomically: writing it again after a crash never repeats a line. */
+  async writeLog(jobId: string, text: string): Promise<void> {
+    await writeFileAtomic(this.layout(jobId).log, text);
   }
 
   async writeWorkerRecord(jobId: string, record: WorkerRecord): Promise<void> {
@@ -195,6 +225,71 @@ export class JobStore {
       if (error instanceof JobNotFoundError) return undefined;
       throw error;
     }
+  }
+
+  /** Every task's document and attempts, for a job of `count` tasks. */
+  async readTasks(jobId: string, count: number): Promise<JobTasks> {
+    const indices = Array.from({ length: count }, (_, i) => i);
+    const [tasks, runs] = await Promise.all([
+      Promise.all(indices.map((i) => this.readTask(jobId, i))),
+      Promise.all(indices.map((i) => this.readTaskRuns(jobId, i))),
+    ]);
+    return { tasks, runs };
+  }
+
+  /** A task's document; undefined when no worker has written it yet. */
+  async readTask(jobId: string, index: number): Promise<TaskDocument | undefined> {
+    return this.#readTaskFile(jobId, this.layout(jobId).task(index), TaskDocumentSchema);
+  }
+
+  /** Written by the worker that runs the task, or by the API when none does. */
+  /** The job's tasks/ folder, made before its first worker starts (its output goes there). */
+  async makeTasksDir(jobId: string): Promise<void> {
+    await fs.mkdir(this.layout(jobId).tasks, { recursive: true });
+  }
+
+  async writeTask(jobId: string, doc: TaskDocument): Promise<void> {
+    const file = this.layout(jobId).task(doc.index);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await writeFileAtomic(file, json(doc));
+  }
+
+  /** A task's attempts; undefined when none was started. */
+  async readTaskRuns(jobId: string, index: number): Promise<TaskRuns | undefined> {
+    return this.#readTaskFile(jobId, this.layout(jobId).taskRuns(index), TaskRunsSchema);
+  }
+
+  async writeTaskRuns(jobId: string, runs: TaskRuns): Promise<void> {
+    const file = this.layout(jobId).taskRuns(runs.index);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await writeFileAtomic(file, json(runs));
+  }
+
+  async #readTaskFile<T>(
+    jobId: string,
+    file: string,
+    schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: unknown } },
+  ): Promise<T | undefined> {
+    let text: string;
+    try {
+      text = await fs.readFile(file, "utf8");
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+      throw error;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (cause) {
+      throw new CorruptJobError(`job ${jobId}: tasks/${path.basename(file)} is not valid JSON`, { cause });
+    }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success)
+      throw new CorruptJobError(`job ${jobId}: tasks/${path.basename(file)} is invalid`, {
+        cause: parsed.error,
+      });
+    return parsed.data;
   }
 
   /** Every job id, newest first. */
@@ -213,7 +308,7 @@ export class JobStore {
   async countByStatus(): Promise<Partial<Record<JobState, number>>> {
     const counts: Partial<Record<JobState, number>> = {};
     for (const jobId of await this.listIds()) {
-      const doc = await this.readStatus(jobId).catch(() => undefined);
+      const doc = await this.readRawStatus(jobId).catch(() => undefined);
       if (doc !== undefined) counts[doc.status] = (counts[doc.status] ?? 0) + 1;
     }
     return counts;

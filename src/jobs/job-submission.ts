@@ -74,14 +74,27 @@ export class JobSubmission {
 
   async #accept(owner: string, build: BuildJob, jobId: string): Promise<StatusDocument> {
     const { scheduler, store, logger, now, maxQueuedJobs, maxQueuedJobsPerOwner } = this.#deps;
-    if (scheduler.queuedCount >= maxQueuedJobs) throw new QueueFullError(scheduler.queuedCount);
-    const mine = scheduler.queuedCountOf(owner);
-    if (mine >= maxQueuedJobsPerOwner) throw new QueueFullError(mine, owner);
+    const queued = await this.#queued(owner);
+    if (queued.all >= maxQueuedJobs) throw new QueueFullError(queued.all);
+    if (queued.mine >= maxQueuedJobsPerOwner) throw new QueueFullError(queued.mine, owner);
     const { spec, status } = build(jobId, now());
     await store.create(spec, status);
     scheduler.enqueue(jobId, spec.owner);
     logger.info({ jobId, owner: spec.owner, process: spec.process }, "job accepted");
     void scheduler.pump();
     return status;
+  }
+
+  /**
+   * Jobs waiting to start, in all and the owner's: the leader's queue, or on another replica the accepted jobs in
+   * the working directory (the leader's queue is not visible from here).
+   */
+  async #queued(owner: string): Promise<{ all: number; mine: number }> {
+    const { scheduler, store } = this.#deps;
+    if (scheduler.leading) return { all: scheduler.queuedCount, mine: scheduler.queuedCountOf(owner) };
+    const all = (await store.countByStatus()).accepted ?? 0;
+    if (all === 0) return { all, mine: 0 };
+    const page = await store.list({ status: "accepted", owner, limit: Number.MAX_SAFE_INTEGER });
+    return { all, mine: page.jobs.length };
   }
 }

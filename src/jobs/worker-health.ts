@@ -1,9 +1,8 @@
 import { describeWorker, type Executor } from "../executors/executor.js";
 import type { WorkerRecord } from "../executors/worker-record.js";
-import type { StatusDocument } from "./status-document.js";
 
-// Whether a running job's worker can still be trusted to finish it: alive, inside JOB_TIMEOUT, and heard from
-// within HEARTBEAT_TIMEOUT once it has started. The job service asks on every periodic check and on restart.
+// Whether a task's worker can still be trusted to finish it: alive, inside JOB_TIMEOUT, and heard from within
+// HEARTBEAT_TIMEOUT once it has started. The dispatcher asks on every periodic check.
 
 export interface HealthRules {
   readonly executor: Executor;
@@ -12,20 +11,23 @@ export interface HealthRules {
   readonly heartbeatTimeoutMs: number;
 }
 
-/** Why a worker cannot be trusted to finish its job, or undefined when it is fine. */
+/**
+ * Why a worker cannot be trusted to finish its task, or undefined when it is fine. heard: its task document's
+ * last heartbeat, undefined before it first wrote one.
+ */
 export async function workerProblem(
   record: WorkerRecord,
-  status: StatusDocument,
+  heard: Date | undefined,
   rules: HealthRules,
 ): Promise<string | undefined> {
   const { executor, now, jobTimeoutMs, heartbeatTimeoutMs } = rules;
   if (!executor.isAlive(record)) return `worker is gone (${describeWorker(record)} has exited)`;
   if (now.getTime() - Date.parse(record.startedAt) > jobTimeoutMs) {
-    return `job exceeded JOB_TIMEOUT (${Math.round(jobTimeoutMs / 1000)} s) and was stopped`;
+    return `worker exceeded JOB_TIMEOUT (${Math.round(jobTimeoutMs / 1000)} s) and was stopped`;
   }
   // Before its first status write the worker's age stands in for its heartbeat.
-  const reported = status.status === "running";
-  let last = Date.parse(reported ? status.updated : record.startedAt);
+  const reported = heard !== undefined;
+  let last = heard?.getTime() ?? Date.parse(record.startedAt);
   if (now.getTime() - last <= heartbeatTimeoutMs) return undefined;
   if (!reported) {
     // A worker that has not started yet (a cluster with no room, an image being pulled) owes no heartbeat,

@@ -87,11 +87,27 @@ export class ServiceMetrics {
       },
     });
     new Gauge({
-      name: "agricarta_running_workers",
-      help: "Workers running now",
+      name: "agricarta_running_jobs",
+      help: "Jobs this API runs now (0 on a replica that does not lead)",
       registers,
       collect() {
         this.set(jobs()?.runningCount ?? 0);
+      },
+    });
+    new Gauge({
+      name: "agricarta_running_workers",
+      help: "Task workers (scene pods or processes) this API runs now",
+      registers,
+      collect() {
+        this.set(jobs()?.workerCount ?? 0);
+      },
+    });
+    new Gauge({
+      name: "agricarta_leader",
+      help: "1 when this API replica leads (runs the queue and the workers), else 0",
+      registers,
+      collect() {
+        this.set(jobs()?.leading === true ? 1 : 0);
       },
     });
   }

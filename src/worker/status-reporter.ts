@@ -1,15 +1,22 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { errorMessage } from "../common/errors.js";
-import { isTerminal, type StatusDocument } from "../jobs/status-document.js";
-import { markProgress } from "../jobs/transitions.js";
 
-// The worker's single writer of status.json: changes are applied in memory in order, and one writer puts the
-// latest document on disk. A failed write never blocks the next: it is retried (the latest document wins),
-// and only a failure that outlasts the retries reaches the caller, with its cause.
+// The worker's single writer of a document it owns (its task's tasks/<i>.json): changes are applied in memory
+// in order, and one writer puts the latest document on disk. A failed write never blocks the next: it is
+// retried (the latest document wins), and only a failure that outlasts the retries reaches the caller, with its
+// cause.
 
-/** Where the reporter writes; the job store in the worker. */
-export interface StatusSink {
-  writeStatus(doc: StatusDocument): Promise<void>;
+/** Writes one version of the document (the job store's writeTask in the worker). */
+export type DocumentSink<D> = (doc: D) => Promise<void>;
+
+/** What the reporter needs to know of the documents it writes. */
+export interface ReportedDocument<D> {
+  /** The file, as messages name it ("tasks/3.json"). */
+  readonly file: string;
+  /** Not ended yet: the heartbeat refreshes it, and a document whose end could not be written falls back to it. */
+  isOpen(doc: D): boolean;
+  /** The heartbeat's change: the same document, `updated` now. */
+  beat(doc: D, now: Date): D;
 }
 
 export interface StatusReporterOptions {
@@ -18,7 +25,7 @@ export interface StatusReporterOptions {
   readonly retryDelaysMs?: readonly number[];
 }
 
-/** status.json could not be written even after retrying. */
+/** The document could not be written even after retrying. */
 export class StatusWriteError extends Error {
   override readonly name = "StatusWriteError";
 }
@@ -32,13 +39,14 @@ interface Waiter {
   readonly reject: (error: Error) => void;
 }
 
-export class StatusReporter {
-  readonly #sink: StatusSink;
+export class StatusReporter<D> {
+  readonly #sink: DocumentSink<D>;
+  readonly #kind: ReportedDocument<D>;
   readonly #now: () => Date;
   readonly #retryDelaysMs: readonly number[];
-  #doc: StatusDocument;
-  /** The latest document that was not yet terminal: a job whose final status could not be written fails from it. */
-  #lastOpen: StatusDocument;
+  #doc: D;
+  /** The latest document that was still open: one whose end could not be written ends from it instead. */
+  #lastOpen: D;
   /** Version of #doc; #written is the last version on disk. */
   #version = 0;
   #written = 0;
@@ -46,19 +54,26 @@ export class StatusReporter {
   #flushing = false;
   #heartbeat: NodeJS.Timeout | undefined;
 
-  constructor(sink: StatusSink, initial: StatusDocument, options: StatusReporterOptions = {}) {
+  /** Nothing is written until the first write() or update(). */
+  constructor(
+    sink: DocumentSink<D>,
+    kind: ReportedDocument<D>,
+    initial: D,
+    options: StatusReporterOptions = {},
+  ) {
     this.#sink = sink;
+    this.#kind = kind;
     this.#doc = initial;
     this.#lastOpen = initial;
     this.#now = options.now ?? (() => new Date());
     this.#retryDelaysMs = options.retryDelaysMs ?? RETRY_DELAYS_MS;
   }
 
-  get doc(): StatusDocument {
+  get doc(): D {
     return this.#doc;
   }
 
-  get lastOpen(): StatusDocument {
+  get lastOpen(): D {
     return this.#lastOpen;
   }
 
@@ -67,9 +82,14 @@ export class StatusReporter {
    * StatusWriteError when the write still fails after the retries; the change stays applied in memory and goes
    * to disk with the next successful write.
    */
-  update(transition: (doc: StatusDocument, now: Date) => StatusDocument): Promise<void> {
+  update(transition: (doc: D, now: Date) => D): Promise<void> {
     this.#doc = transition(this.#doc, this.#now());
-    if (!isTerminal(this.#doc.status)) this.#lastOpen = this.#doc;
+    return this.write();
+  }
+
+  /** Puts the current document on disk, as update() does. */
+  write(): Promise<void> {
+    if (this.#kind.isOpen(this.#doc)) this.#lastOpen = this.#doc;
     const version = ++this.#version;
     const written = new Promise<void>((resolve, reject) => this.#waiters.push({ version, resolve, reject }));
     void this.#flush();
@@ -78,8 +98,8 @@ export class StatusReporter {
 
   startHeartbeat(intervalMs: number): void {
     this.#heartbeat = setInterval(() => {
-      if (this.#doc.status !== "running") return;
-      this.update((doc, now) => markProgress(doc, {}, now)).catch(() => {
+      if (!this.#kind.isOpen(this.#doc)) return;
+      this.update((doc, now) => this.#kind.beat(doc, now)).catch(() => {
         // The next beat writes again; a volume that stays broken shows as a stale heartbeat to the API.
       });
     }, intervalMs);
@@ -100,7 +120,7 @@ export class StatusReporter {
       while (this.#written < this.#version) {
         const version = this.#version;
         try {
-          await this.#sink.writeStatus(this.#doc);
+          await this.#sink(this.#doc);
         } catch (error) {
           const delay = this.#retryDelaysMs[failures++];
           if (delay !== undefined) {
@@ -108,9 +128,10 @@ export class StatusReporter {
             continue;
           }
           // Everyone waiting is told; a later update starts afresh.
-          const failure = new StatusWriteError(`status.json could not be written: ${errorMessage(error)}`, {
-            cause: error,
-          });
+          const failure = new StatusWriteError(
+            `${this.#kind.file} could not be written: ${errorMessage(error)}`,
+            { cause: error },
+          );
           this.#settle(
             () => true,
             (w) => w.reject(failure),

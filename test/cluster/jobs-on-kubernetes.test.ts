@@ -17,8 +17,9 @@ import { holdPod, podOf, runKubelet, type RunningKubelet } from "./helpers/fake-
 import { NAMESPACE, apis, eventually, deployExecutorOverlay, kubeConfigFor } from "./helpers/kube.js";
 
 // The whole service with EXECUTOR: kubernetes: the job service creates real Jobs through the executor (as its
-// ServiceAccount, from a kubeconfig named in config.yaml), and a stand-in kubelet runs each pod's command, the
-// built worker, on this machine, then reports the container's end to the API server.
+// ServiceAccount, from a kubeconfig named in config.yaml), one per task (scene) and attempt, and a stand-in
+// kubelet runs each pod's command, the built worker, on this machine, then reports the container's end to the
+// API server. (Many scenes, retries, failover: fan-out.test.ts.)
 
 let plane: ControlPlane;
 let kubeconfigFile: string;
@@ -101,13 +102,16 @@ function until(jobId: string, states: readonly StatusDocument["status"][], timeo
   );
 }
 
-/** The uid of a job's worker Job, once the executor has recorded it. */
-async function jobUid(jobId: string): Promise<string> {
+/** The uid of the worker Job of a job's first task (attempt 1 unless said), once the API has recorded it. */
+async function jobUid(jobId: string, attempt = 1): Promise<string> {
   return eventually(async () => {
-    const record = await service.store.readWorkerRecord(jobId);
+    const record = (await service.store.readTaskRuns(jobId, 0))?.attempts[attempt - 1]?.worker;
     return record?.executor === "kubernetes" ? record.uid : undefined;
-  }, "the worker Job");
+  }, `the worker Job of attempt ${attempt}`);
 }
+
+/** The name of the worker Job of a job's first task. */
+const firstJob = (jobId: string, attempt = 1) => `agricarta-${jobId}-0-${attempt}`;
 
 const echo = (pause: number) => service.jobs.submitEcho({ stringInput: "hello", pause }, { owner: "tester" });
 
@@ -122,16 +126,16 @@ describe("the job service on the Kubernetes executor", () => {
     expect(done.message).toBe("Processed 1 scene(s)");
     expect(done.status).toBe("successful");
 
-    const record = await service.store.readWorkerRecord(status.jobID);
+    const record = (await service.store.readTaskRuns(status.jobID, 0))?.attempts[0]?.worker;
     expect(record).toMatchObject({
       executor: "kubernetes",
       namespace: NAMESPACE,
-      name: `agricarta-${status.jobID}`,
+      name: firstJob(status.jobID),
     });
-    // The worker writes its final status before it exits; the Job controller counts the pod after that.
+    // The worker writes its task's end before it exits; the Job controller counts the pod after that.
     const job = await eventually(async () => {
       const read = await admin.batch.readNamespacedJob({
-        name: `agricarta-${status.jobID}`,
+        name: firstJob(status.jobID),
         namespace: NAMESPACE,
       });
       return read.status?.succeeded === 1 ? read : undefined;
@@ -145,17 +149,20 @@ describe("the job service on the Kubernetes executor", () => {
     for (const output of outputs) await fs.access(path.join(published, output));
   });
 
-  it("fails a job whose worker pod is OOM-killed, with the Kubernetes reason, and tidies up", async () => {
+  it("fails a job whose worker pod is OOM-killed on every attempt, with the Kubernetes reason", async () => {
     await startService({
+      configLines: ["SCENE_RETRIES: 1"],
       kubelet: { intervene: () => ({ afterMs: 1_500, ending: { exitCode: 137, reason: "OOMKilled" } }) },
     });
     const { status } = await echo(MAX_ECHO_PAUSE_SECONDS);
     const failed = await until(status.jobID, ["failed", "successful"]);
     expect(failed.status).toBe("failed");
     expect(failed.message).toMatch(
-      /^worker stopped before finishing \(Kubernetes Job agricarta\/agricarta-[0-9a-f-]+ failed \(BackoffLimitExceeded: Job has reached the specified backoff limit\); pod agricarta-[0-9a-f-]+-\w+: container worker OOMKilled, exit code 137\)/,
+      /^Worker stopped before finishing: Kubernetes Job agricarta\/agricarta-[0-9a-f-]+-0-2 failed \(BackoffLimitExceeded: Job has reached the specified backoff limit\); pod agricarta-[0-9a-f-]+-0-2-\w+: container worker OOMKilled, exit code 137/,
     );
-    expect(await service.jobs.readLog(status.jobID)).toMatch(/OOMKilled/);
+    const log = await service.jobs.readLog(status.jobID);
+    expect(log).toMatch(/RETRIED: attempt 1 ended: Kubernetes Job .*-0-1 failed .*OOMKilled/);
+    expect(log).toMatch(/FAILED: worker stopped before finishing \(Kubernetes Job .*-0-2 failed .*OOMKilled/);
   });
 
   it("cancels a running job: the Job is deleted and its worker really stopped", async () => {
@@ -165,7 +172,7 @@ describe("the job service on the Kubernetes executor", () => {
     const dismissed = await service.jobs.cancel(status.jobID);
     expect(dismissed.status).toBe("dismissed");
     await expect(
-      admin.batch.readNamespacedJob({ name: `agricarta-${status.jobID}`, namespace: NAMESPACE }),
+      admin.batch.readNamespacedJob({ name: firstJob(status.jobID), namespace: NAMESPACE }),
     ).rejects.toMatchObject({ code: 404 });
     const pods = await admin.core.listNamespacedPod({
       namespace: NAMESPACE,
@@ -197,30 +204,37 @@ describe("the job service on the Kubernetes executor", () => {
     await startService({ kubelet: false, configLines: ["HEARTBEAT_TIMEOUT: 3", "HEARTBEAT_INTERVAL: 0.5"] });
     const { status } = await echo(1);
     await podOf(admin.core, NAMESPACE, await jobUid(status.jobID));
-    // Many periodic checks (every 200 ms) past the 3 s heartbeat limit, with the pod still Pending.
+    // Many periodic checks (every 200 ms) past the 3 s heartbeat limit, with the pod still Pending: the job
+    // runs, its one task waits, and no second attempt is made.
     await new Promise((resolve) => setTimeout(resolve, 6_000));
-    expect(await service.store.readStatus(status.jobID)).toMatchObject({ status: "accepted" });
+    expect(await service.store.readStatus(status.jobID)).toMatchObject({ status: "running" });
+    expect(await service.store.readTask(status.jobID, 0)).toBeUndefined();
+    expect((await service.store.readTaskRuns(status.jobID, 0))?.attempts).toHaveLength(1);
     kubelet = runKubelet(admin.core, NAMESPACE);
     expect(await until(status.jobID, ["successful", "failed"])).toMatchObject({ status: "successful" });
   });
 
-  it("fails a job whose worker image cannot be pulled, saying so, and deletes its Job", async () => {
-    await startService({ kubelet: false, configLines: ["HEARTBEAT_TIMEOUT: 1"] });
+  it("fails a job whose worker image cannot be pulled, saying so, and deletes its Jobs", async () => {
+    await startService({ kubelet: false, configLines: ["HEARTBEAT_TIMEOUT: 1", "SCENE_RETRIES: 1"] });
     const { status } = await echo(1);
-    const pod = await podOf(admin.core, NAMESPACE, await jobUid(status.jobID));
-    await holdPod(admin.core, pod, "ErrImagePull", 'pull access denied for "agricarta-preprocessing"');
+    for (const attempt of [1, 2]) {
+      const pod = await podOf(admin.core, NAMESPACE, await jobUid(status.jobID, attempt));
+      await holdPod(admin.core, pod, "ErrImagePull", 'pull access denied for "agricarta-preprocessing"');
+    }
     const failed = await until(status.jobID, ["failed"]);
     expect(failed.message).toMatch(
-      /^worker could not start: pod agricarta-[0-9a-f-]+-\w+: ErrImagePull: pull access denied for "agricarta-preprocessing"$/,
+      /^Worker stopped before finishing: worker could not start: pod agricarta-[0-9a-f-]+-0-2-\w+: ErrImagePull: pull access denied for "agricarta-preprocessing"$/,
     );
-    await eventually(
-      () =>
-        admin.batch.readNamespacedJob({ name: `agricarta-${status.jobID}`, namespace: NAMESPACE }).then(
-          () => undefined,
-          (error: { code?: number }) => (error.code === 404 ? true : undefined),
-        ),
-      "the Job to be deleted",
-    );
+    for (const attempt of [1, 2]) {
+      await eventually(
+        () =>
+          admin.batch.readNamespacedJob({ name: firstJob(status.jobID, attempt), namespace: NAMESPACE }).then(
+            () => undefined,
+            (error: { code?: number }) => (error.code === 404 ? true : undefined),
+          ),
+        `the Job of attempt ${attempt} to be deleted`,
+      );
+    }
   });
 
   it("the built server, configured for Kubernetes, runs a job over HTTP and stops cleanly on SIGTERM", async () => {
@@ -246,8 +260,11 @@ describe("the job service on the Kubernetes executor", () => {
     );
     expect(done.status).toBe("successful");
     expect(kubelet.ran.size).toBe(1);
-    const job = await admin.batch.readNamespacedJob({ name: `agricarta-${jobID}`, namespace: NAMESPACE });
-    expect(job.spec?.template.spec?.containers[0]?.args).toEqual([path.join(sandbox.workingDir, jobID)]);
+    const job = await admin.batch.readNamespacedJob({ name: firstJob(jobID), namespace: NAMESPACE });
+    expect(job.spec?.template.spec?.containers[0]?.args).toEqual([
+      path.join(sandbox.workingDir, jobID),
+      ...["--task", "0", "--attempt", "1", "--threads", "1"],
+    ]);
     expect(await server.stop("SIGTERM")).toBe(0);
     server = undefined;
   });

@@ -2,12 +2,13 @@ import crypto from "node:crypto";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { KubernetesExecutorConfig } from "../../src/config/config.js";
+import type { WorkerLaunch } from "../../src/executors/executor.js";
 import type { WorkerRecord } from "../../src/executors/worker-record.js";
 import { KubernetesExecutor } from "../../src/executors/kubernetes/kubernetes-executor.js";
 import { JobStore } from "../../src/jobs/job-store.js";
 import { createLogger } from "../../src/logging/create-logger.js";
 import { startControlPlane, type ControlPlane } from "./helpers/control-plane.js";
-import { endPod, podOf } from "./helpers/fake-kubelet.js";
+import { bindPod, confirmDeletion, endPod, evictPod, loseNode, podOf } from "./helpers/fake-kubelet.js";
 import {
   NAMESPACE,
   apis,
@@ -74,9 +75,19 @@ async function connect(overrides: Partial<Parameters<typeof KubernetesExecutor.c
 /** Where the store keeps jobs on the volume, as the API sees it; nothing is written there by these tests. */
 const store = new JobStore(`${MOUNT}/agricarta/workingdir`);
 
-function launch(cores = 2) {
-  const jobId = crypto.randomUUID();
-  return { jobId, jobDir: store.jobDir(jobId), cores, logs: store.workerLogFiles(jobId) };
+function launch(
+  cores = 2,
+  task = { index: 0, attempt: 1 },
+  jobId: string = crypto.randomUUID(),
+): WorkerLaunch {
+  return {
+    jobId,
+    jobDir: store.jobDir(jobId),
+    task,
+    cores,
+    threads: cores,
+    logs: store.layout(jobId).taskWorkerLogs(task.index, task.attempt),
+  };
 }
 
 function kubernetesRecord(record: WorkerRecord) {
@@ -90,21 +101,26 @@ async function jobConditions(name: string): Promise<string[]> {
 }
 
 describe("KubernetesExecutor", () => {
-  it("creates one batch/v1 Job per job: same image and worker, cores as CPU request, limits, one attempt", async () => {
+  it("creates one batch/v1 Job per task attempt: same image and worker, cores as CPU request, limits, one pod", async () => {
     const executor = await connect();
-    const job = launch(3);
+    const job = launch(3, { index: 9999, attempt: 11 });
     const started = await executor.start(job);
     const record = kubernetesRecord(started.record);
     expect(record).toMatchObject({
       executor: "kubernetes",
       namespace: NAMESPACE,
-      name: `agricarta-${job.jobId}`,
+      name: `agricarta-${job.jobId}-9999-11`,
     });
 
     // Read back from the API server: every field survived validation (ttlSecondsAfterFinished needs its gate).
     const stored = await admin.batch.readNamespacedJob({ name: record.name, namespace: NAMESPACE });
     expect(stored.metadata?.uid).toBe(record.uid);
-    expect(stored.metadata?.labels?.["agricarta.io/job-id"]).toBe(job.jobId);
+    const labels = {
+      "agricarta.io/job-id": job.jobId,
+      "agricarta.io/task": "9999",
+      "agricarta.io/attempt": "11",
+    };
+    expect(stored.metadata?.labels).toMatchObject(labels);
     expect(stored.spec).toMatchObject({
       backoffLimit: 0,
       activeDeadlineSeconds: 3600,
@@ -116,7 +132,7 @@ describe("KubernetesExecutor", () => {
     const container = pod?.containers[0];
     expect(container?.image).toBe(settings.workerImage);
     expect(container?.command).toEqual(["node", "/app/dist/worker/main.js"]);
-    expect(container?.args).toEqual([job.jobDir]);
+    expect(container?.args).toEqual([job.jobDir, "--task", "9999", "--attempt", "11", "--threads", "3"]);
     expect(container?.resources?.requests).toEqual({ cpu: "3", memory: "512Mi" });
     expect(container?.resources?.limits).toEqual({ memory: "3Gi" });
     expect(container?.securityContext).toMatchObject({
@@ -129,9 +145,10 @@ describe("KubernetesExecutor", () => {
       persistentVolumeClaim: { claimName: "agricarta-storage" },
     });
 
-    // The Job controller made its pod, labelled with the job id.
+    // The Job controller made its pod, labelled with the job id, task and attempt; its job-name label (the longest
+    // name the executor makes) was accepted.
     const created = await podOf(admin.core, NAMESPACE, record.uid);
-    expect(created.metadata?.labels?.["agricarta.io/job-id"]).toBe(job.jobId);
+    expect(created.metadata?.labels).toMatchObject({ ...labels, "job-name": record.name });
     expect(executor.isAlive(record)).toBe(true);
   });
 
@@ -170,8 +187,54 @@ describe("KubernetesExecutor", () => {
     const exit = await started.exited;
     expect(exit.exitCode).toBe(137);
     expect(exit.reason).toMatch(
-      /BackoffLimitExceeded.*pod agricarta-[0-9a-f-]+-\w+: container worker OOMKilled, exit code 137/,
+      /BackoffLimitExceeded.*pod agricarta-[0-9a-f-]+-0-1-\w+: container worker OOMKilled, exit code 137/,
     );
+  });
+
+  it("names an eviction", async () => {
+    const executor = await connect();
+    const started = await executor.start(launch());
+    const record = kubernetesRecord(started.record);
+    await evictPod(admin.core, await podOf(admin.core, NAMESPACE, record.uid));
+    const exit = await started.exited;
+    expect(exit.reason).toMatch(
+      /failed \(BackoffLimitExceeded.*\); pod agricarta-[0-9a-f-]+-0-1-\w+: Evicted: The node was low on resource: memory\./,
+    );
+  });
+
+  it("ends a worker lost with its node (its pod deleted while it ran), rather than let the Job run it again", async () => {
+    const executor = await connect({ lostWorkerCheckMs: 3_000 });
+    const started = await executor.start(launch());
+    const record = kubernetesRecord(started.record);
+    const pod = await podOf(admin.core, NAMESPACE, record.uid);
+    await loseNode(admin.core, pod, "node-lost-1");
+    // What the executor prevents: the 1.20 Job controller makes a new pod for the same attempt, backoffLimit 0 or
+    // not, since a deleted pod is not a failed one.
+    await eventually(async () => {
+      const pods = await admin.core.listNamespacedPod({
+        namespace: NAMESPACE,
+        labelSelector: `controller-uid=${record.uid}`,
+      });
+      return pods.items.some((p) => p.metadata?.name !== pod.metadata?.name) ? true : undefined;
+    }, "the Job controller to replace the lost pod");
+    const exit = await started.exited;
+    expect(exit).toMatchObject({ exitCode: undefined });
+    expect(exit.reason).toBe(
+      `Kubernetes Job ${NAMESPACE}/${record.name} lost its worker: pod ${pod.metadata?.name}: deleted by the node ` +
+        "controller on node node-lost-1: the node stopped reporting (node lost)",
+    );
+    // Its Job is gone, and with it any replacement pod the Job controller made for the same attempt.
+    await expect(
+      admin.batch.readNamespacedJob({ name: record.name, namespace: NAMESPACE }),
+    ).rejects.toMatchObject({ code: 404 });
+    await eventually(async () => {
+      const pods = await admin.core.listNamespacedPod({
+        namespace: NAMESPACE,
+        labelSelector: `controller-uid=${record.uid}`,
+      });
+      // Only the lost pod may stay (terminating, with no kubelet to confirm).
+      return pods.items.every((p) => p.metadata?.name === pod.metadata?.name) ? true : undefined;
+    }, "the replacement pod to go");
   });
 
   it("names the deadline when the cluster stops a worker past the job time limit", async () => {
@@ -217,6 +280,40 @@ describe("KubernetesExecutor", () => {
     await eventually(() => (executor.isAlive(record) ? undefined : true), "the deletion to be seen");
     // Stopping again (a job already gone) is not an error.
     await executor.stop(record);
+  });
+
+  it("cancels a job by deleting all its Jobs, recorded or not, and resolves once all their pods are gone", async () => {
+    const executor = await connect();
+    const jobId = crypto.randomUUID();
+    const first = kubernetesRecord((await executor.start(launch(2, { index: 0, attempt: 1 }, jobId))).record);
+    const retry = kubernetesRecord((await executor.start(launch(2, { index: 0, attempt: 2 }, jobId))).record);
+    // Started by an API that stopped before it recorded it.
+    const unrecorded = kubernetesRecord(
+      (await (await connect()).start(launch(2, { index: 1, attempt: 1 }, jobId))).record,
+    );
+    const other = kubernetesRecord((await executor.start(launch())).record);
+    // One pod runs on a node: its kubelet takes a while to stop the worker, and the cancel waits for it.
+    const slowPod = await podOf(admin.core, NAMESPACE, unrecorded.uid);
+    await bindPod(admin.core, slowPod, "node-1");
+    for (const record of [first, retry]) await podOf(admin.core, NAMESPACE, record.uid);
+    const kubelet = confirmDeletion(admin.core, slowPod, 2_000);
+
+    const began = Date.now();
+    await executor.stopAll(jobId, [first, retry]);
+    const tookMs = Date.now() - began;
+    await kubelet;
+
+    const label = `agricarta.io/job-id=${jobId}`;
+    const pods = await admin.core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: label });
+    expect(pods.items).toEqual([]);
+    const jobs = await admin.batch.listNamespacedJob({ namespace: NAMESPACE, labelSelector: label });
+    expect(jobs.items).toEqual([]);
+    expect(tookMs).toBeGreaterThanOrEqual(2_000);
+    // Another job's worker is untouched.
+    const kept = await admin.batch.readNamespacedJob({ name: other.name, namespace: NAMESPACE });
+    expect(kept.metadata?.uid).toBe(other.uid);
+    // A cancel that finds nothing left is not an error.
+    await executor.stopAll(jobId, [first]);
   });
 
   it("after an API restart, follows the Jobs that exist and reports those that ended or vanished meanwhile", async () => {

@@ -16,24 +16,32 @@ export interface ServerProcess {
   readonly stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
-export async function startServer(sandbox: Sandbox): Promise<ServerProcess> {
+export interface StartServerOptions {
+  /** More environment variables for the server (e.g. POD_NAME, its leader-election identity). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export async function startServer(
+  sandbox: Sandbox,
+  options: StartServerOptions = {},
+): Promise<ServerProcess> {
   if (!fs.existsSync(BUILT_SERVER))
     throw new Error(`${BUILT_SERVER} is missing: run \`npm run build\` first`);
   // Another test may take the free port first (EADDRINUSE): then try another one.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startServerOnce(sandbox);
+      return await startServerOnce(sandbox, options);
     } catch (error) {
       if (attempt >= 3 || !/EADDRINUSE/.test((error as Error).message)) throw error;
     }
   }
 }
 
-async function startServerOnce(sandbox: Sandbox): Promise<ServerProcess> {
+async function startServerOnce(sandbox: Sandbox, options: StartServerOptions): Promise<ServerProcess> {
   const port = await freePort();
   const log = fs.openSync(path.join(sandbox.root, "server.log"), "a");
   const child = spawn(process.execPath, [BUILT_SERVER, "--config", sandbox.configPath], {
-    env: { ...process.env, PORT: String(port) },
+    env: { ...process.env, ...options.env, PORT: String(port) },
     stdio: ["ignore", log, log],
   });
   fs.closeSync(log);

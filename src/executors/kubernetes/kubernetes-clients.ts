@@ -13,7 +13,10 @@ import { WORKER_SELECTOR } from "./worker-job.js";
 // namespace. One place builds the real clients; unit tests hand the executor stand-ins instead.
 
 export interface KubernetesClients {
-  readonly batch: Pick<BatchV1Api, "createNamespacedJob" | "deleteNamespacedJob" | "readNamespacedJob">;
+  readonly batch: Pick<
+    BatchV1Api,
+    "createNamespacedJob" | "deleteNamespacedJob" | "readNamespacedJob" | "listNamespacedJob"
+  >;
   readonly core: Pick<CoreV1Api, "listNamespacedPod" | "readNamespacedPodLog">;
   /** The namespace's worker Jobs: one list, then a watch, with a cache of what they are now. */
   readonly informer: Informer<V1Job> & ObjectCache<V1Job>;

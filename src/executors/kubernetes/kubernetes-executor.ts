@@ -1,38 +1,34 @@
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Informer, KubeConfig, ObjectCache, V1Job } from "@kubernetes/client-node";
 import type { WorkerRecord } from "../worker-record.js";
 import type { Logger } from "../../logging/create-logger.js";
 import type { Executor, StartedWorker, WorkerExit, WorkerLaunch, WorkerStartup } from "../executor.js";
+import { deleteWorkerJob, listJobTargets, removeWorkerJobs, type JobTarget } from "./job-removal.js";
 import { jobOutcome } from "./job-outcome.js";
 import { createKubernetesClients, type KubernetesClients } from "./kubernetes-clients.js";
 import { kubernetesMessage, statusCodeOf } from "./kubernetes-errors.js";
+import { startLostWorkerCheck } from "./lost-workers.js";
 import { savePodLog } from "./pod-log.js";
 import { podStartup } from "./pod-startup.js";
-import { buildWorkerJob, JOB_ID_LABEL, type WorkerJobOptions } from "./worker-job.js";
+import { buildWorkerJob, isJobOf, jobSelector, type WorkerJobOptions } from "./worker-job.js";
+import { WorkerWaiters, type KubernetesRecord } from "./worker-waiters.js";
 
-// Runs each job's worker as a batch/v1 Job, so the cluster's scheduler spreads jobs over its nodes. The API
-// watches its worker Jobs (an informer: one list, then a watch) and learns from them how each worker ended,
-// including what the worker itself could not report: an OOM kill, an eviction, a deadline.
-
-type KubernetesRecord = Extract<WorkerRecord, { executor: "kubernetes" }>;
+// Runs each task's worker as a batch/v1 Job (one per attempt), so the cluster's scheduler spreads them over its
+// nodes. The API watches its worker Jobs (an informer: one list, then a watch) and learns from them how each
+// worker ended, including what the worker itself could not report: an OOM kill, an eviction, a deadline; and it
+// looks at their pods now and then for a worker lost with its node.
 
 export interface KubernetesExecutorOptions extends WorkerJobOptions {
   readonly kubeConfig: KubeConfig;
   readonly logger: Logger;
-  /** How long stop() waits for a deleted Job's pod to be gone. */
+  /** How long stop() and stopAll() wait for the deleted Jobs' pods to be gone. */
   readonly stopTimeoutMs?: number;
+  /** How often the pods of running workers are checked for one lost with its node (lostWorker). */
+  readonly lostWorkerCheckMs?: number;
   /** How long to wait before watching again after the watch failed. */
   readonly rewatchDelayMs?: number;
   /** The API clients; built from kubeConfig when absent (tests hand in stand-ins). */
   readonly clients?: KubernetesClients;
-}
-
-interface Waiter {
-  readonly record: KubernetesRecord;
-  readonly promise: Promise<WorkerExit>;
-  readonly resolve: (exit: WorkerExit) => void;
-  settling: boolean;
 }
 
 export class KubernetesExecutor implements Executor {
@@ -40,15 +36,24 @@ export class KubernetesExecutor implements Executor {
   readonly #batch: KubernetesClients["batch"];
   readonly #core: KubernetesClients["core"];
   readonly #informer: Informer<V1Job> & ObjectCache<V1Job>;
-  readonly #waiters = new Map<string, Waiter>();
+  readonly #waiters = new WorkerWaiters();
   readonly #log: Logger;
   #closed = false;
   #rewatch: NodeJS.Timeout | undefined;
+  #lostCheck: { stop(): void } | undefined;
 
   /** Connects and reads the namespace's worker Jobs once; fails if the API cannot be reached or refuses. */
   static async connect(options: KubernetesExecutorOptions): Promise<KubernetesExecutor> {
     const executor = new KubernetesExecutor(options);
     await executor.#watch();
+    executor.#lostCheck = startLostWorkerCheck({
+      core: executor.#core,
+      namespace: options.namespace,
+      intervalMs: options.lostWorkerCheckMs ?? 15_000,
+      candidates: () => executor.#followedJobs(),
+      onLost: (uid, reason) => executor.#lost(uid, reason),
+      logger: options.logger,
+    });
     return executor;
   }
 
@@ -96,9 +101,10 @@ export class KubernetesExecutor implements Executor {
     try {
       job = await this.#batch.createNamespacedJob({ namespace, body });
     } catch (error) {
-      // An API that stopped between creating the Job and recording it left the Job behind: carry on with it.
+      // An API that stopped between creating the Job and recording it left the Job behind: carry on with it, if it
+      // runs the same attempt at the same task of the same job.
       const existing = statusCodeOf(error) === 409 ? await this.#readJob(name) : undefined;
-      if (existing?.metadata?.labels?.[JOB_ID_LABEL] !== launch.jobId) {
+      if (existing === undefined || !isJobOf(existing, launch)) {
         throw new Error(`could not create Kubernetes Job ${namespace}/${name}: ${kubernetesMessage(error)}`, {
           cause: error,
         });
@@ -124,17 +130,17 @@ export class KubernetesExecutor implements Executor {
       // This process's clock, as JOB_TIMEOUT and the heartbeat rules read it (the server's times are to the second).
       startedAt: new Date().toISOString(),
     };
-    const exited = this.#waitFor(record);
+    const exited = this.#waiters.waitFor(record);
     this.#examine(this.#informer.get(name, namespace) ?? job);
     return { record, exited };
   }
 
   follow(record: WorkerRecord): Promise<WorkerExit> | undefined {
     if (record.executor !== "kubernetes") return undefined;
-    const exited = this.#waitFor(record);
+    const exited = this.#waiters.waitFor(record);
     const job = this.#informer.get(record.name, record.namespace);
     if (job?.metadata?.uid === record.uid) this.#examine(job);
-    else this.#settle(record.uid, { exitCode: undefined, signal: undefined, reason: gone(record) });
+    else this.#waiters.settle(record.uid, { exitCode: undefined, signal: undefined, reason: gone(record) });
     return exited;
   }
 
@@ -164,72 +170,93 @@ export class KubernetesExecutor implements Executor {
   /** Deletes the Job (its pod goes with it, in the background) and waits until the pod is gone. */
   async stop(record: WorkerRecord): Promise<void> {
     if (record.executor !== "kubernetes") return;
-    const { name, namespace, uid } = record;
-    try {
-      await this.#batch.deleteNamespacedJob({
-        name,
-        namespace,
-        // In the body, not the query: with a body the server reads only the body, and a batch/v1 Job deleted
-        // without a propagation policy orphans its pod, leaving the worker running. The uid precondition
-        // deletes only this Job, never a later one of the same name.
-        body: { propagationPolicy: "Background", preconditions: { uid } },
-      });
-    } catch (error) {
-      const code = statusCodeOf(error);
-      if (code !== 404 && code !== 409) {
-        throw new Error(`could not delete Kubernetes Job ${namespace}/${name}: ${kubernetesMessage(error)}`, {
-          cause: error,
-        });
-      }
-    }
-    const deadline = Date.now() + (this.#options.stopTimeoutMs ?? 60_000);
-    while ((await this.#podsOf(record)).length > 0) {
-      if (Date.now() >= deadline) {
-        this.#log.warn({ job: `${namespace}/${name}` }, "the stopped worker's pod is still there");
-        return;
-      }
-      await sleep(250);
-    }
+    this.#waiters.markStopping(record.uid);
+    await removeWorkerJobs(this.#clients(), {
+      targets: [record],
+      pods: { namespaces: [record.namespace], labelSelector: `controller-uid=${record.uid}` },
+      timeoutMs: this.#options.stopTimeoutMs ?? 60_000,
+      logger: this.#log,
+    });
+  }
+
+  /**
+   * Deletes every worker Job of the job: those recorded, and those in the namespace labelled with its id (one an
+   * API created but did not live to record), then waits until none of their pods is left.
+   */
+  async stopAll(jobId: string, records: readonly WorkerRecord[]): Promise<void> {
+    const { namespace } = this.#options;
+    const targets = new Map<string, JobTarget>();
+    for (const record of records) if (record.executor === "kubernetes") targets.set(record.uid, record);
+    // A Job that cannot be listed may be left; those recorded are stopped all the same.
+    const failures: unknown[] = [];
+    const listed = await listJobTargets(this.#batch, namespace, jobId).catch((error: unknown) => {
+      failures.push(error);
+      return [];
+    });
+    for (const target of listed) targets.set(target.uid, target);
+    for (const uid of targets.keys()) this.#waiters.markStopping(uid);
+    const namespaces = [namespace, ...[...targets.values()].map((t) => t.namespace)];
+    await removeWorkerJobs(this.#clients(), {
+      targets: [...targets.values()],
+      pods: { namespaces, labelSelector: jobSelector(jobId) },
+      timeoutMs: this.#options.stopTimeoutMs ?? 60_000,
+      failures,
+      logger: this.#log,
+    });
   }
 
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#rewatch !== undefined) clearTimeout(this.#rewatch);
+    this.#lostCheck?.stop();
     await this.#informer.stop();
-  }
-
-  #waitFor(record: KubernetesRecord): Promise<WorkerExit> {
-    const existing = this.#waiters.get(record.uid);
-    if (existing !== undefined) return existing.promise;
-    let resolve!: (exit: WorkerExit) => void;
-    const promise = new Promise<WorkerExit>((r) => (resolve = r));
-    this.#waiters.set(record.uid, { record, promise, resolve, settling: false });
-    return promise;
   }
 
   /** A Job changed: if it is one we wait for and it has ended, find out how and report it. */
   #examine(job: V1Job): void {
-    const waiter = this.#waiters.get(job.metadata?.uid ?? "");
+    const waiter = this.#waiters.get(job.metadata?.uid);
     if (waiter === undefined || waiter.settling || !jobOutcome(job).ended) return;
     waiter.settling = true;
-    void this.#explain(job, waiter.record).then((exit) => this.#settle(waiter.record.uid, exit));
+    void this.#explain(job, waiter.record).then((exit) => this.#waiters.settle(waiter.record.uid, exit));
   }
 
   #deleted(job: V1Job): void {
-    const waiter = this.#waiters.get(job.metadata?.uid ?? "");
+    const waiter = this.#waiters.get(job.metadata?.uid);
     if (waiter === undefined || waiter.settling) return;
-    this.#settle(waiter.record.uid, {
+    this.#waiters.settle(waiter.record.uid, {
       exitCode: undefined,
       signal: undefined,
       reason: `Kubernetes Job ${waiter.record.namespace}/${waiter.record.name} was deleted before it finished`,
     });
   }
 
-  #settle(uid: string, exit: WorkerExit): void {
+  /** The Jobs of the workers followed in this namespace, not being stopped: those the lost-worker check reads. */
+  #followedJobs(): V1Job[] {
+    return this.#waiters.following().flatMap(({ record }) => {
+      const job = this.#informer.get(record.name, record.namespace);
+      return record.namespace === this.#options.namespace && job?.metadata?.uid === record.uid ? [job] : [];
+    });
+  }
+
+  /**
+   * A worker whose pod was deleted before it ended (its node lost, a drain) is lost, but its Job has not failed:
+   * the Job controller would start a replacement pod on the same attempt. Its Job is deleted and the worker
+   * reported ended with the cause, so that the API runs a new attempt. The pod of a lost node may never go, so
+   * this does not wait for it.
+   */
+  async #lost(uid: string, reason: string): Promise<void> {
     const waiter = this.#waiters.get(uid);
-    if (waiter === undefined) return;
-    this.#waiters.delete(uid);
-    waiter.resolve(exit);
+    if (waiter === undefined || waiter.settling || waiter.stopping) return;
+    // The Job as it is now, not as the watch last had it: one that has ended or gone meanwhile says so itself.
+    const job = await this.#readJob(waiter.record.name);
+    if (job?.metadata?.uid !== uid || job.metadata.deletionTimestamp != null || jobOutcome(job).ended) return;
+    if (waiter.settling || waiter.stopping) return;
+    waiter.settling = true;
+    this.#log.warn({ job: waiter.record.name, reason }, "worker lost; deleting its Job");
+    await deleteWorkerJob(this.#batch, waiter.record).catch((error: unknown) =>
+      this.#log.warn({ job: waiter.record.name, err: error }, "could not delete the lost worker's Job"),
+    );
+    this.#waiters.settle(uid, { exitCode: undefined, signal: undefined, reason });
   }
 
   /** How an ended Job went, with its pod's account (OOMKilled, exit code) and its log saved to the job. */
@@ -248,6 +275,10 @@ export class KubernetesExecutor implements Executor {
       reason: outcome.reason,
       ...(saved === undefined ? {} : { logHint: `its log is in ${path.basename(saved)}` }),
     };
+  }
+
+  #clients(): Pick<KubernetesClients, "batch" | "core"> {
+    return { batch: this.#batch, core: this.#core };
   }
 
   async #podsOf(record: KubernetesRecord) {

@@ -52,6 +52,67 @@ export async function holdPod(core: CoreV1Api, pod: V1Pod, reason: string, messa
   });
 }
 
+/** Fails a pod as a kubelet evicting it under node pressure reports it: phase Failed, the pod's reason Evicted. */
+export async function evictPod(
+  core: CoreV1Api,
+  pod: V1Pod,
+  message = "The node was low on resource: memory. Container worker was using 3Gi, which exceeds its request of 512Mi.",
+): Promise<void> {
+  await writeStatus(core, pod, { phase: "Failed", reason: "Evicted", message });
+}
+
+/** Puts a pod on a node, as the scheduler would (the test control plane has none): a pods/binding. */
+export async function bindPod(core: CoreV1Api, pod: V1Pod, node: string): Promise<void> {
+  const name = pod.metadata?.name ?? "";
+  await core.createNamespacedPodBinding({
+    name,
+    namespace: pod.metadata?.namespace ?? "",
+    body: { metadata: { name }, target: { apiVersion: "v1", kind: "Node", name: node } },
+  });
+}
+
+/**
+ * Plays a node lost while the pod's worker ran there: the pod bound and running, then what the node controller
+ * does when the node stops reporting (marks the pod not ready, with no reason, then deletes it). No kubelet
+ * confirms the deletion, so the pod stays, terminating, as on a real lost node.
+ */
+export async function loseNode(core: CoreV1Api, pod: V1Pod, node: string): Promise<void> {
+  await bindPod(core, pod, node);
+  const running = containerStatus(pod, { running: { startedAt: new Date() } });
+  const since = new Date();
+  await writeStatus(core, pod, {
+    phase: "Running",
+    startTime: since,
+    conditions: [{ type: "Ready", status: "True", lastTransitionTime: since }],
+    containerStatuses: [{ ...running, ready: true }],
+  });
+  await writeStatus(core, pod, {
+    phase: "Running",
+    startTime: since,
+    conditions: [{ type: "Ready", status: "False", lastTransitionTime: new Date() }],
+    containerStatuses: [running],
+  });
+  await core.deleteNamespacedPod({
+    name: pod.metadata?.name ?? "",
+    namespace: pod.metadata?.namespace ?? "",
+  });
+}
+
+/**
+ * Plays the kubelet of a pod bound to a node: once the pod is being deleted, its container takes afterMs to stop,
+ * then the kubelet confirms (the pod goes). Resolves when the pod is gone.
+ */
+export async function confirmDeletion(core: CoreV1Api, pod: V1Pod, afterMs: number): Promise<void> {
+  const name = pod.metadata?.name ?? "";
+  const namespace = pod.metadata?.namespace ?? "";
+  await eventually(async () => {
+    const current = await core.readNamespacedPod({ name, namespace });
+    return current.metadata?.deletionTimestamp ? true : undefined;
+  }, `pod ${name} to be deleted`);
+  await sleep(afterMs);
+  await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }).catch(() => undefined);
+}
+
 async function writeStatus(core: CoreV1Api, pod: V1Pod, status: V1PodStatus): Promise<void> {
   const name = pod.metadata?.name ?? "";
   const namespace = pod.metadata?.namespace ?? "";

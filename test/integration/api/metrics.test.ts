@@ -67,6 +67,8 @@ describe("/metrics", () => {
     expect(sample(text, 'agricarta_jobs{status="running"}')).toBe(0);
     expect(sample(text, "agricarta_queue_depth")).toBe(0);
     expect(sample(text, "agricarta_running_workers")).toBe(0);
+    expect(sample(text, "agricarta_running_jobs")).toBe(0);
+    expect(sample(text, "agricarta_leader")).toBe(1);
     expect(
       sample(
         text,

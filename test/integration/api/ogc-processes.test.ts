@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { localPid } from "../../helpers/alive.js";
+import { localPid, waitFor } from "../../helpers/alive.js";
 import { BUILT_WORKER, SCENES } from "../../helpers/paths.js";
 import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
 import { createTestService, type TestService } from "../../helpers/service.js";
@@ -308,11 +308,15 @@ describe("jobs (/req/core/job-list, /req/core/job, /req/core/job-results, /req/d
     const id = (await execute("echo", { inputs: { stringInput: "s", pause: 5 } }, "respond-async")).body
       .jobID as string;
     await until(id, ["running"]);
+    const pid = await waitFor(
+      async () => localPid((await service.store.readTaskRuns(id, 0))?.attempts[0]?.worker),
+      "the echo task's worker",
+    );
+    expect(() => process.kill(pid, 0)).not.toThrow();
     const res = await api().delete(`${BASE}/jobs/${id}`);
     expect(res.status).toBe(200);
     expect(res.body.status).toBe("dismissed");
-    const record = await service.store.readWorkerRecord(id);
-    expect(() => process.kill(localPid(record)!, 0)).toThrow();
+    expect(() => process.kill(pid, 0)).toThrow();
     expect((await api().get(`${BASE}/jobs/${id}/results`)).status).toBe(404);
     expect((await api().delete(`${BASE}/jobs/${crypto.randomUUID()}`)).body.type).toBe(`${EXC}no-such-job`);
   });

@@ -3,7 +3,7 @@ import path from "node:path";
 import request from "supertest";
 import { v7 as uuidv7 } from "uuid";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { isAlive, waitFor } from "../../helpers/alive.js";
+import { isAlive, localPid, waitFor } from "../../helpers/alive.js";
 import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
 import { createTestService, tearDownService, type TestService } from "../../helpers/service.js";
 
@@ -36,13 +36,17 @@ async function workingDirEntries(): Promise<string[]> {
   return fs.readdir(sandbox.workingDir);
 }
 
+/** The pid of the worker of the job's first task (one scene: its only one), once it has started. */
 async function workerPid(jobId: string): Promise<number> {
-  return waitFor(async () => {
-    const text = await fs
-      .readFile(path.join(sandbox.workingDir, jobId, "worker.json"), "utf8")
-      .catch(() => "");
-    return text === "" ? undefined : (JSON.parse(text) as { pid: number }).pid;
-  }, `a worker for ${jobId}`);
+  return waitFor(
+    async () => localPid((await service.store.readTaskRuns(jobId, 0))?.attempts[0]?.worker),
+    `a worker for ${jobId}`,
+  );
+}
+
+/** Whether any worker was ever started for the job. */
+function hasWorker(jobId: string): Promise<boolean> {
+  return service.store.readTaskRuns(jobId, 0).then((runs) => runs !== undefined);
 }
 
 describe("service endpoints", () => {
@@ -355,11 +359,6 @@ describe("running and cancelling", () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await submit({ imagery_list: [SCENE] })).body.jobID as string);
     const first = await workerPid(ids[0]!);
-    const hasWorker = (id: string) =>
-      fs.access(path.join(sandbox.workingDir, id, "worker.json")).then(
-        () => true,
-        () => false,
-      );
     expect(await hasWorker(ids[1]!)).toBe(false);
     expect(await hasWorker(ids[2]!)).toBe(false);
     expect(service.jobs.queuedCount).toBe(2);
@@ -404,7 +403,7 @@ describe("running and cancelling", () => {
     expect(res.status).toBe(200);
     expect(res.body.status).toBe("dismissed");
     expect(service.jobs.queuedCount).toBe(0);
-    await expect(fs.access(path.join(sandbox.workingDir, queued, "worker.json"))).rejects.toThrow();
+    expect(await hasWorker(queued)).toBe(false);
   });
 
   it("answers 409 when cancelling a finished job and 404 for an unknown one", async () => {
@@ -419,18 +418,26 @@ describe("running and cancelling", () => {
   });
 
   it.each([
-    ["noop", /worker stopped before finishing \(exit code 0\)/],
-    ["fail", /worker stopped before finishing \(exit code 3\)/],
-  ])("fails the job when the %s worker ends without finishing it", async (worker, reason) => {
-    await setUp(worker);
-    const jobId = (await submit({ imagery_list: [SCENE] })).body.jobID as string;
-    const doc = await waitFor(async () => {
-      const body = (await request(service.app).get(`/agricarta/preprocessing/${jobId}`)).body;
-      return body.status === "failed" ? body : undefined;
-    }, "the job to fail");
-    expect(doc.message).toMatch(reason);
-    expect(doc.scenes[0]).toMatchObject({ status: "failed" });
-    const log = (await request(service.app).get(`/agricarta/preprocessing/${jobId}/log`)).text;
-    expect(log).toMatch(/Exception occurred, preprocessing failed\n.*worker stopped before finishing/);
-  });
+    ["noop", "exit code 0; see 0.2.worker.stderr.log"],
+    ["fail", "exit code 3; see 0.2.worker.stderr.log"],
+  ])(
+    "runs a task again when the %s worker ends without ending it, then fails the scene",
+    async (worker, reason) => {
+      await setUp(worker);
+      const jobId = (await submit({ imagery_list: [SCENE] })).body.jobID as string;
+      const doc = await waitFor(async () => {
+        const body = (await request(service.app).get(`/agricarta/preprocessing/${jobId}`)).body;
+        return body.status === "failed" ? body : undefined;
+      }, "the job to fail");
+      expect(doc.message).toBe(`1 of 1 scene(s) failed: ${SCENE}`);
+      expect(doc.scenes[0]).toMatchObject({
+        status: "failed",
+        message: `Worker stopped before finishing: ${reason}`,
+      });
+      const log = (await request(service.app).get(`/agricarta/preprocessing/${jobId}/log`)).text;
+      expect(log).toContain(`Image: ${SCENE} RETRIED: attempt 1 ended: ${reason.replace("0.2", "0.1")}`);
+      expect(log).toContain(`Image: ${SCENE} FAILED: worker stopped before finishing (${reason})`);
+      expect((await service.store.readTaskRuns(jobId, 0))?.attempts).toHaveLength(2);
+    },
+  );
 });

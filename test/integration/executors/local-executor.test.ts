@@ -26,7 +26,14 @@ describe("LocalExecutor", () => {
       stderr: path.join(jobDir, "err.txt"),
       combined: path.join(jobDir, "both.txt"),
     };
-    const started = await executor.start({ jobId: JOB, jobDir, cores: 1, logs });
+    const started = await executor.start({
+      jobId: JOB,
+      jobDir,
+      task: { index: 0, attempt: 1 },
+      cores: 1,
+      threads: 1,
+      logs,
+    });
     expect(started.record).toMatchObject({ executor: "local", host: os.hostname() });
     expect(await started.exited).toEqual({ exitCode: 3, signal: undefined, logHint: "see err.txt" });
     expect(await fs.readFile(logs.stderr, "utf8")).toBe("fixture worker: failing on purpose\n");

@@ -30,9 +30,12 @@ afterEach(() => tearDownService(service, sandbox));
 const submitAs = async (owner: string): Promise<string> =>
   (await service.jobs.submit(REQUEST, { owner })).status.jobID;
 const started = (jobId: string): Promise<number> =>
-  waitFor(() => service.store.readWorkerRecord(jobId).then(localPid), `job ${jobId}'s worker`);
+  waitFor(
+    () => service.store.readTaskRuns(jobId, 0).then((runs) => localPid(runs?.attempts[0]?.worker)),
+    `job ${jobId}'s worker`,
+  );
 const hasWorker = async (jobId: string): Promise<boolean> =>
-  (await service.store.readWorkerRecord(jobId)) !== undefined;
+  (await service.store.readTaskRuns(jobId, 0)) !== undefined;
 
 describe("per-owner limits", () => {
   it("answers 429 past MAX_QUEUED_JOBS_PER_OWNER, saying it is the owner's limit, while others still get in", async () => {

@@ -15,7 +15,8 @@ import { runJob } from "../../../src/worker/run-job.js";
 import { ALBERS_CANADA, SCENES } from "../../helpers/paths.js";
 import { createSandbox, type Sandbox } from "../../helpers/sandbox.js";
 
-// The worker's whole job, in-process, on a temp copy of the real fixture scenes.
+// A whole job in-process (the API's part and each task's, one after the other), on a temp copy of the real
+// fixture scenes.
 
 let sandbox: Sandbox;
 let config: Config;
@@ -122,6 +123,26 @@ describe("runJob", () => {
       `Image: ${SCENES.l1.id} PREPROCESSED`,
       "Preprocessing finished",
     ]);
+  });
+
+  it("runs each scene as a task whose document records its outcome, log lines and time", async () => {
+    const { jobId, status } = result;
+    const { tasks, runs } = await store.readTasks(jobId, 3);
+    // In-process, nothing records attempts: the API does that for the workers it starts.
+    expect(runs).toEqual([undefined, undefined, undefined]);
+    expect(tasks.map((t) => [t?.index, t?.attempt, t?.status, t?.percent])).toEqual([
+      [0, 1, "successful", 100],
+      [1, 1, "failed", 100],
+      [2, 1, "successful", 100],
+    ]);
+    expect(tasks.map((t) => t?.outputs)).toEqual(status.scenes.map((s) => s.outputs));
+    expect(tasks[1]!.log).toEqual({ staging: [`Image: ${SCENES.missing.id} NOT FOUND`], processing: [] });
+    const figures = await store.readFigures(jobId);
+    expect(figures!.sceneSeconds).toEqual({
+      [SCENES.l2.id]: tasks[0]!.seconds,
+      [SCENES.l1.id]: tasks[2]!.seconds,
+    });
+    expect(figures!.bytesWritten).toBeGreaterThan(0);
   });
 
   it("publishes the outputs, the log and job.json, and keeps the outputs' working copy by default", async () => {

@@ -8,7 +8,7 @@ import { buildJobSpec } from "../../../src/jobs/build-job-spec.js";
 import { JobStore } from "../../../src/jobs/job-store.js";
 import { publishStagingDir } from "../../../src/jobs/publish-paths.js";
 import { FAILURE_LINE, recordFailure } from "../../../src/jobs/record-failure.js";
-import { createAccepted } from "../../../src/jobs/transitions.js";
+import { createAccepted, markFailed, markRunning } from "../../../src/jobs/transitions.js";
 import { REPO } from "../../helpers/paths.js";
 
 // The one account of a job that failed as a whole, whether the worker or the API writes it.
@@ -45,6 +45,37 @@ describe("recordFailure", () => {
     expect(await store.readLog(jobId)).toBe(`Image: X FOUND\n${FAILURE_LINE}\nworker is gone\n`);
     await expect(fs.access(store.layout(jobId).imagery)).rejects.toThrow();
     await expect(fs.access(partial)).rejects.toThrow();
+  });
+
+  it("writes a running job's log so far, assembled from its tasks, and says the failure once when recorded again", async () => {
+    const at = new Date().toISOString();
+    await store.writeStatus(markRunning(await store.readStatus(jobId), new Date()));
+    await store.writeTask(jobId, {
+      index: 0,
+      attempt: 1,
+      status: "running",
+      message: "Preprocessing",
+      outputs: [],
+      percent: 40,
+      started: at,
+      updated: at,
+      log: { staging: [`Image: ${SCENE} FOUND`, `Image: ${SCENE} COPIED`], processing: [] },
+    });
+    await recordFailure(store, jobId, "timed out");
+    await recordFailure(store, jobId, "timed out");
+    const lines = (await fs.readFile(store.layout(jobId).log, "utf8")).split("\n");
+    expect(lines[1]).toBe(`Job id: ${jobId}`);
+    expect(lines.slice(7)).toEqual([
+      `Image: ${SCENE} FOUND`,
+      `Image: ${SCENE} COPIED`,
+      "Preprocessing started",
+      FAILURE_LINE,
+      "timed out",
+      "",
+    ]);
+    // Readers of the job get the file once the status says failed (until then, the log so far).
+    await store.writeStatus(markFailed(await store.readStatus(jobId), "timed out", new Date()));
+    expect(await store.readLog(jobId)).toBe(lines.join("\n"));
   });
 
   it("still removes the staging when the log cannot be written, then says why", async () => {

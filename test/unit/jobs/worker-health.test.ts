@@ -1,16 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { Executor, WorkerStartup } from "../../../src/executors/executor.js";
 import type { WorkerRecord } from "../../../src/executors/worker-record.js";
-import type { StatusDocument } from "../../../src/jobs/status-document.js";
-import { createAccepted, markRunning } from "../../../src/jobs/transitions.js";
 import { workerProblem, type HealthRules } from "../../../src/jobs/worker-health.js";
 
-// Whether a running job's worker can still be trusted to finish it, decided from the record, the status
-// document, the clock and what the executor says.
+// Whether a task's worker can still be trusted to finish it, decided from the record, the task document's last
+// heartbeat, the clock and what the executor says.
 
 const NOW = new Date("2025-06-01T12:00:00Z");
 const ago = (seconds: number) => new Date(NOW.getTime() - seconds * 1000);
-const JOB = "0190a5c2-1b2c-7d3e-8f40-123456789abc";
 
 function executor(alive: boolean, startup: WorkerStartup = { state: "running" }): Executor {
   return {
@@ -25,9 +22,10 @@ const record = (startedSecondsAgo: number): WorkerRecord => ({
   host: "worker-host",
   startedAt: ago(startedSecondsAgo).toISOString(),
 });
-const accepted = (): StatusDocument => createAccepted(JOB, [], ago(600));
-const running = (updatedSecondsAgo: number): StatusDocument =>
-  markRunning(accepted(), ago(updatedSecondsAgo));
+/** Not heard from yet: the worker has not written its task document. */
+const accepted = (): undefined => undefined;
+/** Its task document's last heartbeat. */
+const running = (updatedSecondsAgo: number): Date => ago(updatedSecondsAgo);
 
 const rules = (exec: Executor): HealthRules => ({
   executor: exec,
@@ -49,7 +47,7 @@ describe("workerProblem", () => {
 
   it("stops a worker past JOB_TIMEOUT, whatever its heartbeat", async () => {
     expect(await workerProblem(record(3_601), running(1), rules(executor(true)))).toBe(
-      "job exceeded JOB_TIMEOUT (3600 s) and was stopped",
+      "worker exceeded JOB_TIMEOUT (3600 s) and was stopped",
     );
   });
 

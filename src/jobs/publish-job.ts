@@ -1,8 +1,8 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { errnoCode, errorMessage } from "../common/errors.js";
-import type { JobLayout } from "../jobs/job-layout.js";
-import { publishStagingDir } from "../jobs/publish-paths.js";
+import type { JobLayout } from "./job-layout.js";
+import { publishStagingDir } from "./publish-paths.js";
 
 // Publishing copies the job's results to IMAGERY_STORAGE/agricarta/preprocessing/<job_id>/, as the seed did,
 // but assembles them under a hidden name and renames once: users never see a half-copied job. What is
