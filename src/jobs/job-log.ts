@@ -24,7 +24,7 @@ export function jobLogLines(input: JobLogInput): string[] {
   const { spec, tasks, runs } = input;
   const request = spec.request;
   const current = (i: number): TaskDocument | undefined => currentTask(tasks[i], runs[i]);
-  if (request === undefined) return current(0)?.log.processing ?? [];
+  if (request === undefined) return [...retried("echo", runs[0]), ...(current(0)?.log.processing ?? [])];
   const scenes = jobSceneParams(spec);
   const lines = [
     `Imagery names: ${request.imagery_list.join(",")}`,
@@ -40,17 +40,19 @@ export function jobLogLines(input: JobLogInput): string[] {
   if (!indices.some((i) => tasks[i] !== undefined || runs[i] !== undefined)) return lines;
   lines.push(PREPROCESSING_STARTED);
   for (const i of indices) {
-    for (const attempt of runs[i]?.attempts ?? []) {
-      if (attempt.ended?.retried === true) {
-        lines.push(
-          `Image: ${scenes[i]!.requested} RETRIED: attempt ${attempt.attempt} ended: ${attempt.ended.reason}`,
-        );
-      }
-    }
-    lines.push(...(current(i)?.log.processing ?? []));
+    lines.push(...retried(scenes[i]!.requested, runs[i]), ...(current(i)?.log.processing ?? []));
   }
   if (indices.every((i) => isEnded(current(i)))) lines.push(PREPROCESSING_FINISHED);
   return lines;
+}
+
+/** A line for each attempt at the task whose worker died and that was run again. */
+function retried(id: string, runs: TaskRuns | undefined): string[] {
+  return (runs?.attempts ?? []).flatMap((attempt) =>
+    attempt.ended?.retried === true
+      ? [`Image: ${id} RETRIED: attempt ${attempt.attempt} ended: ${attempt.ended.reason}`]
+      : [],
+  );
 }
 
 function isEnded(task: TaskDocument | undefined): boolean {
