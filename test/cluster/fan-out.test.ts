@@ -6,12 +6,19 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { StatusDocument } from "../../src/jobs/status-document.js";
 import { waitFor } from "../helpers/alive.js";
 import { landsatClones } from "../helpers/landsat-clones.js";
-import { BUILT_WORKER, SCENES } from "../helpers/paths.js";
+import { SCENES } from "../helpers/paths.js";
 import { createSandbox, type Sandbox } from "../helpers/sandbox.js";
 import { startServer, type ServerProcess } from "../helpers/server-process.js";
 import { startControlPlane, type ControlPlane } from "./helpers/control-plane.js";
 import { runKubelet, type RunningKubelet } from "./helpers/fake-kubelet.js";
-import { NAMESPACE, apis, deployExecutorOverlay, eventually, kubeConfigFor } from "./helpers/kube.js";
+import {
+  NAMESPACE,
+  apis,
+  deployExecutorOverlay,
+  eventually,
+  kubeConfigFor,
+  useKubernetesExecutor,
+} from "./helpers/kube.js";
 
 // A job's scenes as scene pods, through the built server (dist/server.js) configured for Kubernetes, as it
 // runs in the cluster: one batch/v1 Job per scene and attempt, at most MAX_PARALLEL_SCENES at once, retried
@@ -64,18 +71,7 @@ async function fanOutSandbox(scenes: number, configLines: readonly string[]): Pr
     scenes: [SCENES.l1],
     configLines: ["HEARTBEAT_INTERVAL: 0.5", ...configLines],
   });
-  const kubernetes = {
-    NAMESPACE,
-    KUBECONFIG: kubeconfigFile,
-    WORKER_IMAGE: "agricarta-preprocessing:test",
-    WORKER_COMMAND: [process.execPath, BUILT_WORKER],
-    VOLUME_CLAIM: "agricarta-storage",
-    VOLUME_MOUNT_PATH: sandbox.root,
-  };
-  await fs.appendFile(
-    sandbox.configPath,
-    `EXECUTOR: kubernetes\nKUBERNETES: ${JSON.stringify(kubernetes)}\n`,
-  );
+  await useKubernetesExecutor(sandbox, kubeconfigFile);
   return landsatClones(sandbox, SCENES.l1, scenes);
 }
 

@@ -14,7 +14,14 @@ import { startServer, type ServerProcess } from "../helpers/server-process.js";
 import { createTestService, type TestService } from "../helpers/service.js";
 import { startControlPlane, type ControlPlane } from "./helpers/control-plane.js";
 import { holdPod, podOf, runKubelet, type RunningKubelet } from "./helpers/fake-kubelet.js";
-import { NAMESPACE, apis, eventually, deployExecutorOverlay, kubeConfigFor } from "./helpers/kube.js";
+import {
+  NAMESPACE,
+  apis,
+  eventually,
+  deployExecutorOverlay,
+  kubeConfigFor,
+  useKubernetesExecutor,
+} from "./helpers/kube.js";
 
 // The whole service with EXECUTOR: kubernetes: the job service creates real Jobs through the executor (as its
 // ServiceAccount, from a kubeconfig named in config.yaml), one per task (scene) and attempt, and a stand-in
@@ -67,20 +74,7 @@ async function startService(options: StartOptions = {}): Promise<void> {
 /** A sandbox whose config runs workers as Kubernetes Jobs in the test cluster. */
 async function kubernetesSandbox(configLines: readonly string[]): Promise<Sandbox> {
   const created = await createSandbox({ scenes: [SCENES.l1], configLines });
-  // The worker pods mount the claim where the API has it: here, the sandbox root. Their command is the built
-  // worker, which the stand-in kubelet runs.
-  const kubernetes = {
-    NAMESPACE,
-    KUBECONFIG: kubeconfigFile,
-    WORKER_IMAGE: "agricarta-preprocessing:test",
-    WORKER_COMMAND: [process.execPath, BUILT_WORKER],
-    VOLUME_CLAIM: "agricarta-storage",
-    VOLUME_MOUNT_PATH: created.root,
-  };
-  await fs.appendFile(
-    created.configPath,
-    `EXECUTOR: kubernetes\nKUBERNETES: ${JSON.stringify(kubernetes)}\n`,
-  );
+  await useKubernetesExecutor(created, kubeconfigFile);
   return created;
 }
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import { BatchV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { execa } from "execa";
 import { waitFor } from "../../helpers/alive.js";
-import { REPO } from "../../helpers/paths.js";
+import { BUILT_WORKER, REPO } from "../../helpers/paths.js";
 import { KUBECTL, kubeconfigYaml, type ControlPlane } from "./control-plane.js";
 
 // Clients for the test control plane: kubectl as the admin, API clients as any token.
@@ -83,4 +83,27 @@ export async function eventually<T>(
       cause: error,
     });
   }
+}
+
+/**
+ * Points a sandbox's config at the test cluster: workers as Jobs in NAMESPACE, created with the given kubeconfig.
+ * The worker pods mount the claim where the API has it (the sandbox root), and their command is the built
+ * worker, which the stand-in kubelet runs here.
+ */
+export async function useKubernetesExecutor(
+  sandbox: { readonly root: string; readonly configPath: string },
+  kubeconfigFile: string,
+): Promise<void> {
+  const kubernetes = {
+    NAMESPACE,
+    KUBECONFIG: kubeconfigFile,
+    WORKER_IMAGE: "agricarta-preprocessing:test",
+    WORKER_COMMAND: [process.execPath, BUILT_WORKER],
+    VOLUME_CLAIM: "agricarta-storage",
+    VOLUME_MOUNT_PATH: sandbox.root,
+  };
+  await fs.appendFile(
+    sandbox.configPath,
+    `EXECUTOR: kubernetes\nKUBERNETES: ${JSON.stringify(kubernetes)}\n`,
+  );
 }
