@@ -47,6 +47,12 @@ export class JobEndings {
   async dismiss(jobId: string): Promise<StatusDocument> {
     const { store, reports, logger, now } = this.#deps;
     const dismissed = markDismissed(await store.readStatus(jobId), now());
+    // While a job runs its log lives in its tasks' documents: keep what it said.
+    await store
+      .writeLog(jobId, await store.readLog(jobId))
+      .catch((error: unknown) =>
+        logger.warn({ jobId, err: errorMessage(error) }, "could not keep the cancelled job's log"),
+      );
     await removeLeftovers(store, jobId).catch((error: unknown) =>
       logger.warn({ jobId, err: errorMessage(error) }, "could not remove all a cancelled job left"),
     );

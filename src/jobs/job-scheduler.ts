@@ -33,6 +33,11 @@ export class JobScheduler {
     this.#leading = true;
   }
 
+  /** Stops starting jobs (a server shutting down): what is queued stays accepted on disk for the next leader. */
+  stopLeading(): void {
+    this.#leading = false;
+  }
+
   get queuedCount(): number {
     return this.#queue.length;
   }

@@ -50,6 +50,7 @@ export class JobService {
 
   /** Stops watching. Workers are left running: they belong to their jobs, not to this process. */
   stop(): void {
+    this.#roles.scheduler.stopLeading();
     for (const timer of this.#timers.splice(0)) clearInterval(timer);
   }
 

@@ -131,7 +131,8 @@ export class TaskDispatcher {
         job.ended.add(index);
         continue;
       }
-      if (latest === undefined || latest.ended !== undefined) continue;
+      // Not started, ended, or being started when the last API stopped: #fill starts it.
+      if (latest?.worker === undefined || latest.ended !== undefined) continue;
       const exited = executor.follow(latest.worker);
       if (exited !== undefined || executor.isAlive(latest.worker)) {
         this.#watch(job, index, latest.attempt, latest.worker, exited);
@@ -159,8 +160,8 @@ export class TaskDispatcher {
     const records: WorkerRecord[] = [...(job?.active.values() ?? [])].map((w) => w.record);
     for (let index = 0; index < taskCount(status); index++) {
       const runs = await store.readTaskRuns(jobId, index).catch(() => undefined);
-      for (const attempt of runs?.attempts ?? []) {
-        if (!records.some((r) => sameWorker(r, attempt.worker))) records.push(attempt.worker);
+      for (const { worker } of runs?.attempts ?? []) {
+        if (worker !== undefined && !records.some((r) => sameWorker(r, worker))) records.push(worker);
       }
     }
     await executor.stopAll(jobId, records);
@@ -187,10 +188,11 @@ export class TaskDispatcher {
       return;
     }
     for (const [index, worker] of [...job.active]) {
-      // A followed worker that is gone is reported by its exit, with the executor's reason.
-      if (worker.followed && !executor.isAlive(worker.record)) continue;
       const task = await store.readTask(job.jobId, index).catch(() => undefined);
       const heard = task?.attempt === worker.attempt ? new Date(task.updated) : undefined;
+      // A followed worker that is gone is reported by its exit, with the executor's reason. (Checked after the
+      // read, with no wait before workerProblem checks it again.)
+      if (worker.followed && !executor.isAlive(worker.record)) continue;
       const problem = await workerProblem(worker.record, heard, this.#rules());
       if (problem === undefined) continue;
       job.active.delete(index);
@@ -218,10 +220,15 @@ export class TaskDispatcher {
         job.ended.add(index);
         continue;
       }
-      // An attempt still recorded as running that this process does not watch is left to the periodic check.
       const latest = runs?.attempts.at(-1);
-      if (latest !== undefined && latest.ended === undefined) continue;
-      if (!(await this.#start(job, index, (runs?.attempts.length ?? 0) + 1, runs))) return;
+      let attempt = (runs?.attempts.length ?? 0) + 1;
+      if (latest !== undefined && latest.ended === undefined) {
+        // A worker recorded as running that this process does not watch is left to the periodic check; an
+        // attempt that an earlier API was starting when it stopped is started again, as the same attempt.
+        if (latest.worker !== undefined) continue;
+        attempt = latest.attempt;
+      }
+      if (!(await this.#start(job, index, attempt, runs))) return;
     }
     if (job.active.size === 0 && job.ended.size === job.ids.length && this.#jobs.get(job.jobId) === job) {
       await this.#finish(job);
@@ -238,9 +245,11 @@ export class TaskDispatcher {
     const { store, executor, logger } = this.#deps;
     const { jobId } = job;
     let record: WorkerRecord | undefined;
+    const previous = (runs?.attempts ?? []).filter((a) => a.attempt !== attempt);
     try {
-      // The worker's own output goes beside its task's files.
+      // The worker's own output goes beside its task's files. The attempt is recorded before its worker starts.
       await store.makeTasksDir(jobId);
+      await store.writeTaskRuns(jobId, { index, attempts: [...previous, { attempt }] });
       const started = await executor.start({
         jobId,
         jobDir: store.jobDir(jobId),
@@ -250,7 +259,6 @@ export class TaskDispatcher {
         logs: store.layout(jobId).taskWorkerLogs(index, attempt),
       });
       record = started.record;
-      const previous = runs?.attempts ?? [];
       await store.writeTaskRuns(jobId, { index, attempts: [...previous, { attempt, worker: record }] });
       this.#watch(job, index, attempt, record, started.exited);
     } catch (error) {

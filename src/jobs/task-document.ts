@@ -44,7 +44,12 @@ export function isTaskEnded(doc: TaskDocument): boolean {
 
 export const TaskAttemptSchema = z.strictObject({
   attempt: z.number().int().positive(),
-  worker: WorkerRecordSchema,
+  /**
+   * The worker running the attempt; absent while it is being started (the attempt is written first, so that an
+   * API stopping in between starts the same attempt again: the Kubernetes executor then finds the attempt's Job
+   * by its name rather than making a second).
+   */
+  worker: WorkerRecordSchema.optional(),
   /** Set when the attempt's worker ended without the task ending: why (e.g. OOMKilled), and whether it was retried. */
   ended: z.strictObject({ at: timestamp, reason: z.string(), retried: z.boolean() }).optional(),
 });

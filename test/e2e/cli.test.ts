@@ -54,13 +54,23 @@ describe("the agricarta CLI", () => {
     expect(list.jobs[0]!.jobID).toBe(jobId);
     expect(cli(["list"]).stdout.split("\n")[0]).toMatch(new RegExp(`^${jobId}  (accepted|running)`));
     expect(cli(["status", jobId]).stdout).toMatch(new RegExp(`^${jobId}: (accepted|running)`));
-    // Cancel once the worker has written its first lines, so that `logs` has something to print.
+    // Cancel once the worker has written its first lines, so that `logs` has something to print: while the
+    // job runs, the log is the job's header and what its task's worker has logged so far.
+    const found = `Image: ${SCENES.l2.id} FOUND\n`;
     const deadline = Date.now() + 30_000;
-    while (!/^Imagery names: /.test(cli(["logs", jobId]).stdout) && Date.now() < deadline) continue;
+    let running = cli(["logs", jobId]);
+    while (!running.stdout.includes(found) && Date.now() < deadline) running = cli(["logs", jobId]);
+    expect(running.code, running.stderr).toBe(0);
+    expect(running.stdout).toMatch(new RegExp(`^Imagery names: ${SCENES.l2.id}\nJob id: ${jobId}\n`));
+    expect(running.stdout).toContain(found);
     const cancelled = cli(["cancel", jobId]);
     expect(cancelled.code, cancelled.stderr).toBe(0);
     expect(cancelled.stdout).toBe(`${jobId} dismissed\n`);
-    expect(cli(["logs", jobId]).stdout).toMatch(/^Imagery names: /);
+    // The dismissed job's log keeps what it logged before the cancel.
+    const after = cli(["logs", jobId]);
+    expect(after.code, after.stderr).toBe(0);
+    expect(after.stdout).toMatch(/^Imagery names: /);
+    expect(after.stdout).toContain(found);
     const again = cli(["cancel", jobId]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/409 Conflict: The job is already dismissed/);

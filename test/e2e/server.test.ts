@@ -4,7 +4,8 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { hashApiKey } from "../../src/auth/api-keys.js";
 import type { StatusDocument } from "../../src/jobs/status-document.js";
-import { isAlive, waitFor } from "../helpers/alive.js";
+import { TaskRunsSchema, type TaskAttempt } from "../../src/jobs/task-document.js";
+import { isAlive, localPid, waitFor } from "../helpers/alive.js";
 import { BUILT_SERVER, S2_L2A, SCENES } from "../helpers/paths.js";
 import { writeSyntheticRadarsat2 } from "../helpers/synthetic-radarsat2.js";
 import { writeSyntheticRcm } from "../helpers/synthetic-rcm.js";
@@ -49,9 +50,19 @@ function untilStatus(jobId: string, states: string[], timeoutMs = 120_000): Prom
   );
 }
 
-async function workerPidOf(jobId: string): Promise<number> {
-  const record = await fs.readFile(path.join(sandbox!.workingDir, jobId, "worker.json"), "utf8");
-  return (JSON.parse(record) as { pid: number }).pid;
+/** A task's attempts as the API recorded them in tasks/<index>.runs.json; [] before its first worker starts. */
+async function attemptsOf(jobId: string, index = 0): Promise<TaskAttempt[]> {
+  const file = path.join(sandbox!.workingDir, jobId, "tasks", `${index}.runs.json`);
+  const text = await fs.readFile(file, "utf8").catch(() => "");
+  return text === "" ? [] : TaskRunsSchema.parse(JSON.parse(text)).attempts;
+}
+
+/** The pid of the worker running a task's first attempt, once it has started. */
+function workerPidOf(jobId: string, index = 0): Promise<number> {
+  return waitFor(
+    async () => localPid((await attemptsOf(jobId, index))[0]?.worker),
+    `task ${index} of job ${jobId} to start its worker`,
+  );
 }
 
 describe("the service end to end", () => {
@@ -184,30 +195,48 @@ describe("the service end to end", () => {
   });
 
   it("cancels a running job: its worker process group is gone, staging removed, nothing published", async () => {
-    sandbox = await createSandbox({ scenes: [SCENES.l2] });
+    sandbox = await createSandbox({ scenes: [SCENES.l2, SCENES.l1] });
     server = await startServer(sandbox);
-    // A fine grid over a whole scene keeps the worker busy for a while.
-    const { json } = await submit({ imagery_list: [SCENES.l2.id], resolution: 10, cores: 1 });
+    // Two scenes on two cores: a worker for each at once. A fine grid over whole scenes keeps them busy.
+    const { json } = await submit({ imagery_list: [SCENES.l2.id, SCENES.l1.id], resolution: 10, cores: 2 });
     const jobId = json["jobID"] as string;
+    const pids = [await workerPidOf(jobId, 0), await workerPidOf(jobId, 1)];
     await waitFor(async () => {
       const doc = await statusOf(jobId);
-      return doc.status === "running" && doc.progress > 0;
-    }, "the job to be running");
-    const pid = await workerPidOf(jobId);
-    expect(isAlive(pid)).toBe(true);
+      return doc.status === "running" && doc.scenes.every((s) => s.status === "running") && doc.progress > 0;
+    }, "both scenes to be running");
+    for (const pid of pids) expect(isAlive(pid)).toBe(true);
 
     const res = await fetch(`${server.url}${JOBS}/${jobId}`, { method: "DELETE" });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ jobID: jobId, status: "dismissed" });
-    expect(isAlive(pid)).toBe(false);
-    expect(() => process.kill(-pid, 0)).toThrow(/ESRCH/);
+    // Stopped before the answer: each worker and everything in its process group.
+    for (const pid of pids) {
+      expect(isAlive(pid)).toBe(false);
+      expect(() => process.kill(-pid, 0)).toThrow(/ESRCH/);
+    }
     await expect(fs.access(path.join(sandbox.workingDir, jobId, "imagery"))).rejects.toThrow();
     await expect(
       fs.access(path.join(sandbox.storage, "agricarta", "preprocessing", jobId)),
     ).rejects.toThrow();
+    // Workers stopped by a cancel did not die of their infrastructure: no task is run again, then or later
+    // (the API checks its workers every 2 s).
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    for (const index of [0, 1]) {
+      expect(
+        (await attemptsOf(jobId, index)).map((a) => a.attempt),
+        `task ${index}`,
+      ).toEqual([1]);
+    }
+    const tasks = await fs.readdir(path.join(sandbox.workingDir, jobId, "tasks"));
+    expect(tasks.filter((f) => f.endsWith(".worker.stdout.log")).sort()).toEqual([
+      "0.1.worker.stdout.log",
+      "1.1.worker.stdout.log",
+    ]);
+    await expect(fs.access(path.join(sandbox.workingDir, jobId, "imagery"))).rejects.toThrow();
     expect((await statusOf(jobId)).status).toBe("dismissed");
     expect((await fetch(`${server.url}/healthz`)).ok).toBe(true);
-  });
+  }, 120_000);
 
   it("keeps a running worker through a server shutdown and restart, and the job still completes", async () => {
     sandbox = await createSandbox({ scenes: [SCENES.l2] });
@@ -221,7 +250,12 @@ describe("the service end to end", () => {
     expect(isAlive(pid)).toBe(true);
     server = await startServer(sandbox);
     const done = await untilStatus(jobId, ["successful", "failed"]);
-    expect(done.status).toBe("successful");
+    expect(done.status, JSON.stringify(done.scenes)).toBe("successful");
+    // The restarted server adopted that worker, which finished the job: it was not run again.
+    const attempts = await attemptsOf(jobId);
+    expect(attempts.map((a) => [a.attempt, a.ended])).toEqual([[1, undefined]]);
+    expect(localPid(attempts[0]!.worker)).toBe(pid);
+    expect(isAlive(pid)).toBe(false);
   }, 120_000);
 });
 
