@@ -22,8 +22,13 @@ import { WORKER_SELECTOR } from "../dist/executors/kubernetes/worker-job.js";
 import { JobStore } from "../dist/jobs/job-store.js";
 import { startControlPlane } from "../test/cluster/helpers/control-plane.ts";
 import { endPod } from "../test/cluster/helpers/fake-kubelet.ts";
-import { NAMESPACE, apis, deployExecutorOverlay, kubeConfigFor } from "../test/cluster/helpers/kube.ts";
-import { BUILT_WORKER } from "../test/helpers/paths.ts";
+import {
+  NAMESPACE,
+  apis,
+  deployExecutorOverlay,
+  kubeConfigFor,
+  useKubernetesExecutor,
+} from "../test/cluster/helpers/kube.ts";
 import { createSandbox } from "../test/helpers/sandbox.ts";
 import { startServer } from "../test/helpers/server-process.ts";
 
@@ -48,18 +53,7 @@ beforeAll(async () => {
       `MAX_SCENES_PER_JOB: ${Math.max(100, SCENES)}`,
     ],
   });
-  const kubernetes = {
-    NAMESPACE,
-    KUBECONFIG: kubeconfigFile,
-    WORKER_IMAGE: "agricarta-preprocessing:test",
-    WORKER_COMMAND: [process.execPath, BUILT_WORKER],
-    VOLUME_CLAIM: "agricarta-storage",
-    VOLUME_MOUNT_PATH: sandbox.root,
-  };
-  await fs.appendFile(
-    sandbox.configPath,
-    `EXECUTOR: kubernetes\nKUBERNETES: ${JSON.stringify(kubernetes)}\n`,
-  );
+  await useKubernetesExecutor(sandbox, kubeconfigFile);
 }, 180_000);
 
 afterAll(async () => {

@@ -8,6 +8,8 @@ import { JobLayout } from "./job-layout.js";
 import { jobLogLines, logText } from "./job-log.js";
 import { JobSpecSchema, specProblem, type JobSpec } from "./job-spec.js";
 import { aggregateStatus, taskCount } from "./task-aggregate.js";
+import { CorruptJobError, JobNotFoundError } from "./job-errors.js";
+import { readTaskFile, writeTaskFile } from "./task-files.js";
 import { TaskDocumentSchema, TaskRunsSchema, type TaskDocument, type TaskRuns } from "./task-document.js";
 import { WorkerFiguresSchema, type WorkerFigures } from "./worker-figures.js";
 import { isTerminal, StatusDocumentSchema, type JobState, type StatusDocument } from "./status-document.js";
@@ -22,17 +24,7 @@ export function isJobId(value: string): boolean {
   return JOB_ID.test(value);
 }
 
-export class JobNotFoundError extends Error {
-  override readonly name = "JobNotFoundError";
-  constructor(readonly jobId: string) {
-    super(`no job ${jobId}`);
-  }
-}
-
-/** A job file exists but does not hold what it should. */
-export class CorruptJobError extends Error {
-  override readonly name = "CorruptJobError";
-}
+export { CorruptJobError, JobNotFoundError } from "./job-errors.js";
 
 export interface ListOptions {
   readonly status?: JobState | undefined;
@@ -239,57 +231,22 @@ export class JobStore {
 
   /** A task's document; undefined when no worker has written it yet. */
   async readTask(jobId: string, index: number): Promise<TaskDocument | undefined> {
-    return this.#readTaskFile(jobId, this.layout(jobId).task(index), TaskDocumentSchema);
+    return readTaskFile(jobId, this.layout(jobId).task(index), TaskDocumentSchema);
   }
 
   /** Written by the worker that runs the task, or by the API when none does. */
-  /** The job's tasks/ folder, made before its first worker starts (its output goes there). */
-  async makeTasksDir(jobId: string): Promise<void> {
-    await fs.mkdir(this.layout(jobId).tasks, { recursive: true });
-  }
-
   async writeTask(jobId: string, doc: TaskDocument): Promise<void> {
-    const file = this.layout(jobId).task(doc.index);
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await writeFileAtomic(file, json(doc));
+    await writeTaskFile(this.layout(jobId).task(doc.index), json(doc));
   }
 
   /** A task's attempts; undefined when none was started. */
   async readTaskRuns(jobId: string, index: number): Promise<TaskRuns | undefined> {
-    return this.#readTaskFile(jobId, this.layout(jobId).taskRuns(index), TaskRunsSchema);
+    return readTaskFile(jobId, this.layout(jobId).taskRuns(index), TaskRunsSchema);
   }
 
+  /** Written by the API that leads; the first write makes tasks/, where the workers' output goes too. */
   async writeTaskRuns(jobId: string, runs: TaskRuns): Promise<void> {
-    const file = this.layout(jobId).taskRuns(runs.index);
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await writeFileAtomic(file, json(runs));
-  }
-
-  async #readTaskFile<T>(
-    jobId: string,
-    file: string,
-    schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: unknown } },
-  ): Promise<T | undefined> {
-    let text: string;
-    try {
-      text = await fs.readFile(file, "utf8");
-    } catch (error) {
-      const code = errnoCode(error);
-      if (code === "ENOENT" || code === "ENOTDIR") return undefined;
-      throw error;
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (cause) {
-      throw new CorruptJobError(`job ${jobId}: tasks/${path.basename(file)} is not valid JSON`, { cause });
-    }
-    const parsed = schema.safeParse(value);
-    if (!parsed.success)
-      throw new CorruptJobError(`job ${jobId}: tasks/${path.basename(file)} is invalid`, {
-        cause: parsed.error,
-      });
-    return parsed.data;
+    await writeTaskFile(this.layout(jobId).taskRuns(runs.index), json(runs));
   }
 
   /** Every job id, newest first. */

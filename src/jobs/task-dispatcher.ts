@@ -10,6 +10,7 @@ import { finishJob } from "./finish-job.js";
 import { isTerminal, type StatusDocument } from "./status-document.js";
 import { taskCount } from "./task-aggregate.js";
 import { isTaskEnded, type TaskDocument, type TaskRuns } from "./task-document.js";
+import { isSettled, planJob, sameWorker, type RunningJob } from "./running-job.js";
 import { abandonTask } from "./task-abandon.js";
 import { markRunning } from "./transitions.js";
 import { workerProblem, type HealthRules } from "./worker-health.js";
@@ -46,25 +47,6 @@ export interface TaskDispatcherDeps {
   readonly onSlotFreed: () => Promise<void>;
 }
 
-interface ActiveWorker {
-  readonly attempt: number;
-  readonly record: WorkerRecord;
-  /** Whether the executor reports this worker's exit; otherwise the periodic check finds it gone. */
-  readonly followed: boolean;
-}
-
-interface RunningJob {
-  readonly jobId: string;
-  /** The scenes' ids as requested (an echo job's one task: "echo"), by task index. */
-  readonly ids: readonly string[];
-  readonly parallel: number;
-  readonly cores: number;
-  readonly threads: number;
-  readonly active: Map<number, ActiveWorker>;
-  /** Tasks known to have ended: never read again. */
-  readonly ended: Set<number>;
-}
-
 export class TaskDispatcher {
   readonly #deps: TaskDispatcherDeps;
   readonly #jobs = new Map<string, RunningJob>();
@@ -96,7 +78,7 @@ export class TaskDispatcher {
     if (status?.status !== "accepted") return;
     const spec = await store.readSpec(jobId);
     await store.writeStatus(markRunning(status, now()));
-    const job = this.#plan(status, spec.request?.cores ?? 1);
+    const job = planJob(status, spec.request?.cores ?? 1, this.#deps);
     this.#jobs.set(jobId, job);
     this.#deps.logger.info(
       { jobId, tasks: job.ids.length, parallel: job.parallel, threads: job.threads },
@@ -122,7 +104,7 @@ export class TaskDispatcher {
       return;
     }
     const spec = await store.readSpec(jobId);
-    const job = this.#plan(status, spec.request?.cores ?? 1);
+    const job = planJob(status, spec.request?.cores ?? 1, this.#deps);
     this.#jobs.set(jobId, job);
     for (let index = 0; index < job.ids.length; index++) {
       const { task, runs } = await this.#readTask(jobId, index);
@@ -202,14 +184,6 @@ export class TaskDispatcher {
     await this.#fill(job);
   }
 
-  #plan(status: StatusDocument, cores: number): RunningJob {
-    const { maxParallelScenes, sharesCores } = this.#deps;
-    const ids = status.processID === "echo" ? ["echo"] : status.scenes.map((s) => s.id);
-    const parallel = Math.max(1, Math.min(maxParallelScenes, ids.length, sharesCores ? cores : Infinity));
-    const threads = sharesCores ? Math.max(1, Math.floor(cores / parallel)) : cores;
-    return { jobId: status.jobID, ids, parallel, cores, threads, active: new Map(), ended: new Set() };
-  }
-
   /** Starts workers for waiting tasks while the job has room; finishes the job once every task has ended. */
   async #fill(job: RunningJob): Promise<void> {
     for (let index = 0; index < job.ids.length && job.active.size < job.parallel; index++) {
@@ -247,8 +221,7 @@ export class TaskDispatcher {
     let record: WorkerRecord | undefined;
     const previous = (runs?.attempts ?? []).filter((a) => a.attempt !== attempt);
     try {
-      // The worker's own output goes beside its task's files. The attempt is recorded before its worker starts.
-      await store.makeTasksDir(jobId);
+      // The attempt is recorded before its worker starts (which also makes tasks/, where the worker's output goes).
       await store.writeTaskRuns(jobId, { index, attempts: [...previous, { attempt }] });
       const started = await executor.start({
         jobId,
@@ -388,18 +361,4 @@ export class TaskDispatcher {
     const { executor, now, jobTimeoutMs, heartbeatTimeoutMs } = this.#deps;
     return { executor, now: now(), jobTimeoutMs, heartbeatTimeoutMs };
   }
-}
-
-/** A task is over when its latest attempt ended it, or when it was given up after its retries. */
-function isSettled(task: TaskDocument | undefined, runs: TaskRuns | undefined): boolean {
-  const latest = runs?.attempts.at(-1);
-  if (task !== undefined && isTaskEnded(task) && (latest === undefined || task.attempt >= latest.attempt))
-    return true;
-  return latest?.ended?.retried === false;
-}
-
-function sameWorker(a: WorkerRecord, b: WorkerRecord): boolean {
-  if (a.executor === "kubernetes" && b.executor === "kubernetes") return a.uid === b.uid;
-  if (a.executor === "local" && b.executor === "local") return a.pid === b.pid && a.host === b.host;
-  return false;
 }
